@@ -1,0 +1,330 @@
+// Broadcast domains of a lab, from the drawing alone: which guest interfaces hear each other's
+// broadcasts. Vertices are (bridge, VLAN) pairs and guest interfaces; guest links and wires join
+// them through the port modes of ports.ts; a union-find gives the components.
+import { type Cidr, canonicalAddress } from '../lab/addresses.ts'
+import { resolveMac } from '../lab/mac.ts'
+import {
+  bridgeAddresses,
+  linkIds,
+  linuxBridgeFilters,
+  memberName,
+  staticAddresses,
+} from '../lab/normalize.ts'
+import { error, type Problem, warning } from '../lab/problem.ts'
+import { type GuestLink, isGuestLink, isWire, type Lab, type WireLink } from '../lab/schema.ts'
+import { internalVlan, labelsToTry, type PortMode } from './ports.ts'
+import { UnionFind } from './union-find.ts'
+
+export interface DomainMember {
+  /** `guest:ifname` */
+  readonly name: string
+  readonly linkIndex: number
+  readonly linkId: string
+  readonly bridge: string
+  readonly addresses: readonly Cidr[]
+  readonly dhcp: boolean
+}
+
+export interface BroadcastDomain {
+  /** `bridge/vlan` of the domain's first bridge, e.g. `ovs0/100` or `br0/untagged`. */
+  readonly id: string
+  /** The VLAN every bridge in the domain calls it, or null (untagged, or named differently). */
+  readonly vlan: number | null
+  /** Sorted `guest:ifname` names. */
+  readonly members: readonly string[]
+  readonly bridges: readonly string[]
+  /** Addresses the hosts themselves have in the domain (`ip:` on a bridge). */
+  readonly hostAddresses: readonly { readonly node: string; readonly address: Cidr }[]
+}
+
+export interface DomainAnalysis {
+  readonly domains: readonly BroadcastDomain[]
+  /** Member name → domain id. */
+  readonly domainOf: ReadonlyMap<string, string>
+  readonly members: ReadonlyMap<string, DomainMember>
+  /** Teacher's warnings, and duplicate IP/MAC errors, with the lab path they concern. */
+  readonly problems: readonly Problem[]
+}
+
+const UNTAGGED = 0
+
+function guestPortMode(lab: Lab, link: GuestLink): PortMode {
+  const to = lab.nodes[link.to]
+  if (to?.kind === 'uplink') return { kind: 'access', vlan: link.vlan ?? UNTAGGED } // macvlan, on 802.1Q if tagged
+  if (to?.kind === 'linux-bridge' && !linuxBridgeFilters(lab, link.to)) return { kind: 'transparent' }
+  if (link.vlan !== undefined) return { kind: 'access', vlan: link.vlan }
+  // A filtering Linux bridge puts untagged ports in its default PVID 1; OVS keeps them untagged.
+  if (to?.kind === 'linux-bridge') return { kind: 'access', vlan: 1 }
+  return { kind: 'trunk', allowed: 'all', native: null }
+}
+
+function wireEndMode(lab: Lab, wire: WireLink, end: 0 | 1): PortMode {
+  const bridge = wire.between[end]
+  const node = lab.nodes[bridge]
+  if (node?.kind === 'uplink') return { kind: 'transparent' }
+  if (node?.kind === 'linux-bridge' && !linuxBridgeFilters(lab, bridge)) return { kind: 'transparent' }
+  if (wire.vlan !== undefined) return { kind: 'access', vlan: wire.vlan }
+  const native = Array.isArray(wire.native) ? wire.native[end] : (wire.native ?? null)
+  if (wire.trunk !== undefined || native !== null) {
+    return { kind: 'trunk', allowed: wire.trunk ? new Set(wire.trunk) : 'all', native }
+  }
+  if (node?.kind === 'linux-bridge') return { kind: 'access', vlan: 1 }
+  return { kind: 'trunk', allowed: 'all', native: null }
+}
+
+/** Every VLAN id the lab mentions: the tags an "all VLANs" trunk can actually carry. */
+function labVlans(lab: Lab): Set<number> {
+  const vlans = new Set<number>([1])
+  for (const link of lab.links ?? []) {
+    if (link.vlan !== undefined) vlans.add(link.vlan)
+    if (isWire(link)) {
+      for (const v of link.trunk ?? []) vlans.add(v)
+      for (const v of [link.native ?? []].flat()) vlans.add(v)
+    }
+  }
+  return vlans
+}
+
+const vertexKey = (bridge: string, vlan: number): string =>
+  `${bridge}/${vlan === UNTAGGED ? 'untagged' : vlan}`
+
+export function broadcastDomains(lab: Lab): DomainAnalysis {
+  const links = lab.links ?? []
+  const ids = linkIds(links)
+  const vlans = labVlans(lab)
+  const sets = new UnionFind()
+  const vertexBridge = new Map<string, { bridge: string; vlan: number }>()
+  const vertex = (bridge: string, vlan: number): number => {
+    const key = vertexKey(bridge, vlan)
+    if (!vertexBridge.has(key)) vertexBridge.set(key, { bridge, vlan })
+    return sets.id(key)
+  }
+
+  const members = new Map<string, DomainMember>()
+  links.forEach((link, linkIndex) => {
+    if (isGuestLink(link)) {
+      if (lab.nodes[link.to] === undefined || lab.nodes[link.guest] === undefined) return
+      const landsIn = internalVlan(guestPortMode(lab, link), UNTAGGED)
+      if (landsIn === null) return
+      const name = memberName(link)
+      members.set(name, {
+        name,
+        linkIndex,
+        linkId: ids[linkIndex]!,
+        bridge: link.to,
+        addresses: staticAddresses(link),
+        dhcp: link.ip === 'dhcp',
+      })
+      sets.union(sets.id(`guest:${name}`), vertex(link.to, landsIn))
+    } else if (isWire(link)) {
+      const [a, b] = link.between
+      if (lab.nodes[a] === undefined || lab.nodes[b] === undefined) return
+      const modeA = wireEndMode(lab, link, 0)
+      const modeB = wireEndMode(lab, link, 1)
+      for (const label of labelsToTry(modeA, modeB, vlans)) {
+        const inA = internalVlan(modeA, label)
+        const inB = internalVlan(modeB, label)
+        if (inA !== null && inB !== null) sets.union(vertex(a, inA), vertex(b, inB))
+      }
+    }
+  })
+
+  // Host addresses on a bridge live in its untagged space (OVS internal port, Linux bridge device).
+  const hostAddressRoots = new Map<number, { node: string; address: Cidr }[]>()
+  for (const [name, node] of Object.entries(lab.nodes)) {
+    for (const address of bridgeAddresses(node)) {
+      const filtering = node.kind === 'linux-bridge' && linuxBridgeFilters(lab, name)
+      const root = sets.find(vertex(name, filtering ? 1 : UNTAGGED))
+      hostAddressRoots.set(root, [...(hostAddressRoots.get(root) ?? []), { node: name, address }])
+    }
+  }
+
+  const byRoot = new Map<number, { members: string[]; vertices: { bridge: string; vlan: number }[] }>()
+  const group = (root: number) => {
+    const g = byRoot.get(root) ?? { members: [], vertices: [] }
+    byRoot.set(root, g)
+    return g
+  }
+  for (const name of members.keys()) group(sets.find(sets.id(`guest:${name}`))).members.push(name)
+  for (const [key, v] of vertexBridge) {
+    const g = byRoot.get(sets.find(sets.id(key)))
+    if (g) g.vertices.push(v)
+  }
+
+  const domains: BroadcastDomain[] = []
+  const domainOf = new Map<string, string>()
+  for (const [root, g] of byRoot) {
+    g.vertices.sort((x, y) => (x.bridge < y.bridge ? -1 : x.bridge > y.bridge ? 1 : x.vlan - y.vlan))
+    const first = g.vertices[0]!
+    const id = vertexKey(first.bridge, first.vlan)
+    const vlanSet = new Set(g.vertices.map((v) => v.vlan))
+    const only = vlanSet.size === 1 ? first.vlan : null
+    g.members.sort()
+    for (const m of g.members) domainOf.set(m, id)
+    domains.push({
+      id,
+      vlan: only === null || only === UNTAGGED ? null : only,
+      members: g.members,
+      bridges: [...new Set(g.vertices.map((v) => v.bridge))],
+      hostAddresses: hostAddressRoots.get(root) ?? [],
+    })
+  }
+  domains.sort((x, y) => (x.members[0]! < y.members[0]! ? -1 : 1))
+
+  const analysis = { domains, domainOf, members }
+  return { ...analysis, problems: domainProblems(lab, analysis) }
+}
+
+type Analysis = Omit<DomainAnalysis, 'problems'>
+
+function domainProblems(lab: Lab, analysis: Analysis): Problem[] {
+  return [
+    ...duplicateAddresses(lab, analysis),
+    ...nativeMismatches(lab),
+    ...vlansNotCarried(lab, analysis),
+    ...subnetProblems(analysis),
+  ]
+}
+
+function duplicateAddresses(lab: Lab, { domains, members }: Analysis): Problem[] {
+  const problems: Problem[] = []
+  const links = lab.links ?? []
+  for (const domain of domains) {
+    const ips = new Map<string, string>()
+    const macs = new Map<string, string>()
+    for (const { node, address } of domain.hostAddresses) ips.set(canonicalAddress(address.address), node)
+    for (const name of domain.members) {
+      const member = members.get(name)!
+      const link = links[member.linkIndex] as GuestLink
+      for (const [i, address] of member.addresses.entries()) {
+        const key = canonicalAddress(address.address)
+        const owner = ips.get(key)
+        const path = Array.isArray(link.ip)
+          ? ['links', member.linkIndex, 'ip', i]
+          : ['links', member.linkIndex, 'ip']
+        if (owner)
+          problems.push(
+            error(
+              path,
+              `address ${address.address} is already used by ${owner} in the same broadcast domain`,
+            ),
+          )
+        else ips.set(key, name)
+      }
+      if (link.mac !== undefined) {
+        const mac = resolveMac(link.mac)
+        const owner = macs.get(mac)
+        if (owner) {
+          problems.push(
+            error(
+              ['links', member.linkIndex, 'mac'],
+              `MAC ${mac} (${link.mac}) is already used by ${owner} in the same broadcast domain`,
+            ),
+          )
+        } else macs.set(mac, name)
+      }
+    }
+  }
+  return problems
+}
+
+function nativeMismatches(lab: Lab): Problem[] {
+  const problems: Problem[] = []
+  ;(lab.links ?? []).forEach((link, index) => {
+    if (!isWire(link) || !Array.isArray(link.native)) return
+    const [na, nb] = link.native
+    if (na === nb) return
+    const [a, b] = link.between
+    problems.push(
+      warning(
+        ['links', index, 'native'],
+        `native VLAN mismatch on the wire ${a}~${b}: ${na} on ${a} but ${nb} on ${b}, so untagged frames leak from VLAN ${na} into VLAN ${nb}`,
+      ),
+    )
+  })
+  return problems
+}
+
+/** Bridges joined by any wire, whatever it carries: where an access VLAN is expected to reach. */
+function fabrics(lab: Lab): UnionFind {
+  const sets = new UnionFind()
+  for (const link of lab.links ?? []) {
+    if (isWire(link)) sets.union(sets.id(link.between[0]), sets.id(link.between[1]))
+  }
+  return sets
+}
+
+function vlansNotCarried(lab: Lab, { members, domainOf }: Analysis): Problem[] {
+  const links = lab.links ?? []
+  const fabric = fabrics(lab)
+  // (fabric, vlan) → domain id → members
+  const groups = new Map<string, Map<string, DomainMember[]>>()
+  for (const member of members.values()) {
+    const link = links[member.linkIndex] as GuestLink
+    if (link.vlan === undefined || lab.nodes[link.to]?.kind === 'uplink') continue
+    const key = `${fabric.find(fabric.id(member.bridge))}/${link.vlan}`
+    const byDomain = groups.get(key) ?? new Map<string, DomainMember[]>()
+    groups.set(key, byDomain)
+    const domain = domainOf.get(member.name)!
+    byDomain.set(domain, [...(byDomain.get(domain) ?? []), member])
+  }
+  const problems: Problem[] = []
+  for (const [key, byDomain] of groups) {
+    if (byDomain.size < 2) continue
+    const vlan = key.slice(key.lastIndexOf('/') + 1)
+    const parts = [...byDomain.values()]
+    const where = parts.map(
+      (ms) => `${[...new Set(ms.map((m) => m.bridge))].join(', ')} (${ms.map((m) => m.name).join(', ')})`,
+    )
+    for (const ms of parts) {
+      const first = ms[0]!
+      problems.push(
+        warning(
+          ['links', first.linkIndex, 'vlan'],
+          `VLAN ${vlan} is split: no trunk carries it between ${where.join(' and ')}, so they cannot reach each other`,
+        ),
+      )
+    }
+  }
+  return problems
+}
+
+function subnetProblems({ domains, members }: Analysis): Problem[] {
+  const problems: Problem[] = []
+  const domainsOfSubnet = new Map<string, { domain: string; path: (string | number)[] }[]>()
+  for (const domain of domains) {
+    const subnets = new Map<string, (string | number)[]>()
+    for (const name of domain.members) {
+      const member = members.get(name)!
+      for (const a of member.addresses) {
+        if (!subnets.has(a.subnet)) subnets.set(a.subnet, ['links', member.linkIndex, 'ip'])
+      }
+    }
+    for (const { address } of domain.hostAddresses)
+      if (!subnets.has(address.subnet)) subnets.set(address.subnet, [])
+    for (const family of [4, 6]) {
+      const same = [...subnets.entries()].filter(([s]) => s.includes(':') === (family === 6))
+      if (same.length > 1) {
+        problems.push(
+          warning(
+            same.find(([, p]) => p.length > 0)?.[1] ?? [],
+            `broadcast domain ${domain.id} mixes subnets ${same.map(([s]) => s).join(', ')}: hosts in different subnets on one segment need a router to talk`,
+          ),
+        )
+      }
+    }
+    for (const [subnet, path] of subnets) {
+      domainsOfSubnet.set(subnet, [...(domainsOfSubnet.get(subnet) ?? []), { domain: domain.id, path }])
+    }
+  }
+  for (const [subnet, where] of domainsOfSubnet) {
+    if (where.length < 2) continue
+    problems.push(
+      warning(
+        where.find((w) => w.path.length > 0)?.path ?? [],
+        `subnet ${subnet} is split over ${where.length} broadcast domains (${where.map((w) => w.domain).join(', ')}): addresses in one cannot reach the others`,
+      ),
+    )
+  }
+  return problems
+}
