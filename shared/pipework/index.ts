@@ -1,0 +1,5 @@
+export * from './command.ts'
+export { exportPipework, pipeworkLine } from './export.ts'
+export { attachToLink, hostInterfaceNode, importPipework } from './import.ts'
+export { parsePipework } from './parse.ts'
+export { readPipeworkScript, type ScriptLine, type ScriptProblem, tokenizeScript } from './script.ts'
