@@ -1,0 +1,11 @@
+/** The names of the contract's calls, without zod: the sandboxed preload needs only these. */
+export const API_CALLS = [
+  'validateLab',
+  'domains',
+  'planLab',
+  'applyPlan',
+  'destroyLab',
+  'statusLab',
+  'verifyLab',
+  'hostInterfaces',
+] as const

@@ -1,0 +1,90 @@
+// Names and ownership marks of what a lab creates. Derived from the lab alone, so plan, apply,
+// status and destroy agree on them without asking each other.
+import { md5 } from '@noble/hashes/legacy.js'
+import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js'
+import { IFNAME_MAX_BYTES } from '../lab/names.ts'
+import { guestIfname } from '../lab/normalize.ts'
+import type { GuestLink, Lab, LabNode, WireLink } from '../lab/schema.ts'
+
+const shortHash = (text: string, length: number): string =>
+  bytesToHex(md5(utf8ToBytes(text))).slice(0, length)
+
+/**
+ * `want` when it fits in an interface name, else its start and a hash of the whole: readable in
+ * `ip link` and still unique. (pipework's `v${ifname}pl${pid}` broke past 15 bytes; this cannot.)
+ */
+export function fitIfname(want: string, salt: string): string {
+  if (want.length <= IFNAME_MAX_BYTES) return want
+  const hash = shortHash(`${salt}\n${want}`, 4)
+  return `${want.slice(0, IFNAME_MAX_BYTES - hash.length - 1)}-${hash}`
+}
+
+/** Host end of a guest's veth: `test1-eth1`, or the link's own `hostIfname`. */
+export const guestHostEnd = (labName: string, link: GuestLink): string =>
+  link.hostIfname ?? fitIfname(`${link.guest}-${guestIfname(link)}`, labName)
+
+/** The two ends of a wire, each named after the bridge it sits on and the one it leads to. */
+export const wireEnds = (labName: string, wire: WireLink): [string, string] =>
+  wire.ifnames ?? [
+    fitIfname(`${wire.between[0]}-${wire.between[1]}`, labName),
+    fitIfname(`${wire.between[1]}-${wire.between[0]}`, labName),
+  ]
+
+/**
+ * The Docker name of a container node. One the lab creates is `<lab>-<node>` (as containerlab
+ * does): two labs with a node `test1` cannot meet, and one-letter node names stay valid for Docker.
+ * One the lab only uses (no image) is the container of that very name.
+ */
+export const containerName = (labName: string, nodeName: string, node: LabNode | undefined): string =>
+  node?.kind === 'container' && node.image !== undefined ? `${labName}-${nodeName}` : nodeName
+
+/**
+ * The devices a wire is made of: its two veth ends (or tunnel ends), except that the cable between
+ * two simulated hosts' uplinks is made of the NICs those uplinks name.
+ */
+export function wireDevices(lab: Lab, wire: WireLink): [string, string] {
+  const names = wireEnds(lab.name, wire)
+  const device = (i: 0 | 1): string => {
+    const node = lab.nodes[wire.between[i]]
+    return node?.kind === 'uplink' && node.interface ? node.interface : names[i]
+  }
+  return [device(0), device(1)]
+}
+
+// Ownership marks. An interface's alias, an OVS record's external_ids and a container's labels say
+// which lab made it; destroy and re-apply touch only what carries their lab's mark.
+export const MARK_PREFIX = 'patchbay'
+export const linkMark = (labName: string, linkId: string): string =>
+  `${MARK_PREFIX}:${labName}:link:${linkId}`
+export const nodeMark = (labName: string, node: string): string => `${MARK_PREFIX}:${labName}:node:${node}`
+
+/** One end (`a` = the first of `between`, `b` the second) of a wire's veth pair or tunnel. */
+export const wireMark = (labName: string, wireId: string, end: 'a' | 'b'): string =>
+  `${MARK_PREFIX}:${labName}:wire:${end}:${wireId}`
+
+/** A host NIC moved into a guest (--direct-phys): the mark remembers its name, to give it back. */
+export const physMark = (labName: string, linkId: string, nic: string): string =>
+  `${MARK_PREFIX}:${labName}:phys:${nic}:${linkId}`
+
+export type Mark =
+  | { lab: string; kind: 'link' | 'node'; id: string }
+  | { lab: string; kind: 'wire'; id: string; end: 'a' | 'b' }
+  | { lab: string; kind: 'phys'; id: string; nic: string }
+
+export function parseMark(alias: string | null | undefined): Mark | null {
+  if (!alias?.startsWith(`${MARK_PREFIX}:`)) return null
+  const [, lab, kind, ...rest] = alias.split(':')
+  if (!lab || rest.length === 0) return null
+  if (kind === 'link' || kind === 'node') return { lab, kind, id: rest.join(':') }
+  const [first, ...id] = rest
+  if (kind === 'wire' && (first === 'a' || first === 'b') && id.length > 0)
+    return { lab, kind, id: id.join(':'), end: first }
+  if (kind === 'phys' && first && id.length > 0) return { lab, kind, id: id.join(':'), nic: first }
+  return null
+}
+
+/** OVS external_ids keys and Docker label keys. */
+export const OVS_LAB_KEY = 'patchbay-lab'
+export const OVS_LINK_KEY = 'patchbay-link'
+export const DOCKER_LAB_LABEL = 'patchbay.lab'
+export const DOCKER_NODE_LABEL = 'patchbay.node'

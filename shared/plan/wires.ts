@@ -1,0 +1,466 @@
+// Wires: a veth "cable" between two bridges, on one host or across simulated hosts, carrying one
+// VLAN (access), a trunk of VLANs with an optional native VLAN, or everything (a plain OVS port).
+import { type Cidr, parseCidr } from '../lab/addresses.ts'
+import { linuxBridgeFilters, nodeHost } from '../lab/normalize.ts'
+import type { WireLink } from '../lab/schema.ts'
+import { hostIp, ovsExec, type PlanContext, type PlanPart } from './context.ts'
+import { OVS_LAB_KEY, OVS_LINK_KEY, parseMark, wireDevices, wireMark } from './device-names.ts'
+import { planEnslave } from './enslave.ts'
+import { staleOvsPort } from './guest-links.ts'
+import type { ObservedInterface, ObservedOvsPort } from './observed.ts'
+import { type Op, type OpExec, Phase } from './op.ts'
+
+interface End {
+  readonly index: 0 | 1
+  readonly mark: 'a' | 'b'
+  readonly node: string
+  /** `uplink`: this end is a simulated host's NIC, the wire the cable between two hosts. */
+  readonly kind: 'ovs-bridge' | 'linux-bridge' | 'uplink'
+  readonly device: string
+  readonly ctx: PlanContext
+  readonly seen: ObservedInterface | undefined
+}
+
+/** What an OVS port of this end should say: tag, trunks and vlan_mode. */
+export function ovsEndSettings(
+  wire: WireLink,
+  index: 0 | 1,
+): { tag: number | null; trunks: number[]; vlanMode: string | null } {
+  if (wire.vlan !== undefined) return { tag: wire.vlan, trunks: [], vlanMode: null }
+  const native = Array.isArray(wire.native) ? wire.native[index] : (wire.native ?? null)
+  const trunks = [...(wire.trunk ?? [])].sort((x, y) => x - y)
+  if (native !== null) return { tag: native, trunks, vlanMode: 'native-untagged' }
+  return { tag: null, trunks, vlanMode: null }
+}
+
+const settingsWords = (s: ReturnType<typeof ovsEndSettings>): string[] => [
+  ...(s.tag !== null ? [`tag=${s.tag}`] : []),
+  ...(s.trunks.length > 0 ? [`trunks=${s.trunks.join(',')}`] : []),
+  ...(s.vlanMode ? [`vlan_mode=${s.vlanMode}`] : []),
+]
+
+export function planWires(lab: PlanContext['lab'], ctxs: readonly PlanContext[]): PlanPart {
+  const part: PlanPart = { ops: [], problems: [] }
+  const ctxOf = new Map(ctxs.map((c) => [c.host, c]))
+  ;(lab.links ?? []).forEach((link, index) => {
+    if (!('between' in link)) return
+    const id = ctxs[0]?.linkIds[index] ?? `wire${index}`
+    const names = wireDevices(lab, link)
+    const cable = link.between.every((n) => lab.nodes[n]?.kind === 'uplink')
+    const nicEnd = link.between.findIndex((n) => lab.nodes[n]?.kind === 'uplink')
+    const nic = lab.nodes[link.between[nicEnd] ?? '']
+    if (!cable && nic?.kind === 'uplink') {
+      const ctx = ctxOf.get(nodeHost(nic))
+      if (!ctx) return
+      const enslaved = planEnslave(ctx, link, index, id, nicEnd === 0 ? 1 : 0, nic)
+      part.ops.push(...enslaved.ops)
+      part.problems.push(...enslaved.problems)
+      return
+    }
+    const ends: End[] = []
+    for (const i of [0, 1] as const) {
+      const node = lab.nodes[link.between[i]]
+      const ctx = node ? ctxOf.get(nodeHost(node)) : undefined
+      if (!node || !ctx) return
+      if (node.kind !== 'ovs-bridge' && node.kind !== 'linux-bridge' && !(node.kind === 'uplink' && cable)) {
+        part.problems.push({
+          kind: 'capability',
+          field: `links[${index}]`,
+          message: `wire ${id}: joining a bridge to the host NIC ${link.between[i]} is not applied by this version of the engine yet`,
+        })
+        return
+      }
+      const device = names[i]
+      ends.push({
+        index: i,
+        mark: i === 0 ? 'a' : 'b',
+        node: link.between[i],
+        kind: node.kind as End['kind'],
+        device,
+        ctx,
+        seen: ctx.observed.interfaces.find((x) => x.name === device),
+      })
+    }
+    const planner = new WirePlanner(link, index, id, ends as [End, End])
+    if (link.via === 'vxlan') planner.runTunnel(part, underlayAddresses(lab, link))
+    else planner.run(part)
+  })
+  return part
+}
+
+class WirePlanner {
+  constructor(
+    private readonly wire: WireLink,
+    private readonly index: number,
+    private readonly id: string,
+    private readonly ends: [End, End],
+  ) {}
+
+  private op(
+    end: End,
+    action: Op['action'],
+    phase: Op['phase'],
+    exec: OpExec,
+    inverse: OpExec | null,
+    why: string,
+    suffix = '',
+  ): Op {
+    return {
+      id: `${action}:${this.id}:${end.mark}${suffix}`,
+      host: end.ctx.host,
+      phase,
+      action,
+      exec,
+      inverse,
+      pipework: null,
+      why,
+      linkId: this.id,
+    }
+  }
+
+  /** Each end of the wire is its host's VXLAN device to the other's underlay address. */
+  runTunnel(part: PlanPart, underlay: ReturnType<typeof underlayAddresses>): void {
+    if (!this.owned(part)) return
+    if (!underlay) {
+      part.problems.push({
+        kind: 'conflict',
+        field: `links[${this.index}].underlay`,
+        message: `wire ${this.id}: the two underlay uplinks need addresses of one family`,
+      })
+      return
+    }
+    for (const end of this.ends) {
+      const [local, remote] = end.index === 0 ? [underlay.a, underlay.b] : [underlay.b, underlay.a]
+      const target = hostIp(end.ctx)
+      // A tunnel whose underlay NIC is being made anew is bound to what is gone: it is made anew too.
+      const underlayThere = end.ctx.observed.interfaces.some((i) => i.name === local.device)
+      if (end.seen?.kind === 'vxlan' && underlayThere) {
+        part.ops.push(...this.repair(end))
+        continue
+      }
+      if (end.seen) {
+        part.ops.push(
+          this.op(
+            end,
+            'veth.delete',
+            Phase.removeLinks,
+            { tool: 'ip', target, line: ['link', 'del', end.device] },
+            null,
+            `${end.device} lost its underlay ${local.device}`,
+          ),
+        )
+      }
+      part.ops.push(...this.stalePort(end))
+      const master = end.kind === 'linux-bridge' ? ['master', end.node] : []
+      part.ops.push(
+        this.op(
+          end,
+          'vxlan.create',
+          Phase.tunnels,
+          {
+            tool: 'ip',
+            target,
+            line: [
+              'link',
+              'add',
+              end.device,
+              ...(this.wire.mtu !== undefined ? ['mtu', String(this.wire.mtu)] : []),
+              'type',
+              'vxlan',
+              'id',
+              String(this.wire.vni),
+              'local',
+              local.address,
+              'remote',
+              remote.address,
+              'dstport',
+              '4789',
+              'dev',
+              local.device,
+            ],
+          },
+          { tool: 'ip', target, line: ['link', 'del', end.device] },
+          `VXLAN ${this.wire.vni} from ${local.address} on host ${end.ctx.host} to ${remote.address}`,
+        ),
+        this.op(
+          end,
+          'veth.configure',
+          Phase.tunnels,
+          {
+            tool: 'ip',
+            target,
+            line: [
+              'link',
+              'set',
+              end.device,
+              ...master,
+              'up',
+              'alias',
+              wireMark(end.ctx.lab.name, this.id, end.mark),
+            ],
+          },
+          null,
+          `plug ${end.device} into ${end.node}`,
+        ),
+        ...this.portOps(end).map((op) => ({ ...op, phase: Phase.tunnelPorts })),
+      )
+    }
+  }
+
+  /** Refuses ends whose names are taken by something not this lab's. */
+  private owned(part: PlanPart): boolean {
+    for (const end of this.ends) {
+      const mark = parseMark(end.seen?.alias)
+      const ours =
+        mark?.kind === 'wire' && mark.lab === end.ctx.lab.name && mark.id === this.id && mark.end === end.mark
+      if (end.seen && !ours) {
+        part.problems.push({
+          kind: 'conflict',
+          field: `links[${this.index}]`,
+          message: `wire ${this.id}: ${end.device} already exists on host ${end.ctx.host} and is not this lab's; set ifnames to other names`,
+        })
+        return false
+      }
+    }
+    return true
+  }
+
+  run(part: PlanPart): void {
+    const [a, b] = this.ends
+    if (!this.owned(part)) return
+    const intact =
+      a.seen && b.seen && a.seen.peerIfindex === b.seen.ifindex && b.seen.peerIfindex === a.seen.ifindex
+    if (!intact) {
+      // A leftover half (its peer gone with a namespace) is made again from scratch.
+      for (const end of this.ends.filter((e) => e.seen)) {
+        part.ops.push(
+          this.op(
+            end,
+            'veth.delete',
+            Phase.removeLinks,
+            { tool: 'ip', target: hostIp(end.ctx), line: ['link', 'del', end.device] },
+            null,
+            `${end.device} is half of a broken cable`,
+          ),
+        )
+      }
+      part.ops.push(...this.create())
+      return
+    }
+    for (const end of this.ends) part.ops.push(...this.repair(end))
+  }
+
+  /** See staleOvsPort: a record that outlived its device goes first, in its own transaction. */
+  private stalePort(end: End): Op[] {
+    const port = end.ctx.observed.ovs?.ports.find((p) => p.name === end.device)
+    return port ? [staleOvsPort(end.ctx, port.bridge, end.device, this.id)] : []
+  }
+
+  private create(): Op[] {
+    const [a, b] = this.ends
+    const mtu = this.wire.mtu !== undefined ? ['mtu', String(this.wire.mtu)] : []
+    // Across hosts the far end is born in the other host's namespace (pid 1's: the machine's own).
+    const far = a.ctx.host === b.ctx.host ? [] : ['netns', b.ctx.place.netns ?? '1']
+    const ops: Op[] = [
+      ...this.stalePort(a),
+      ...this.stalePort(b),
+      this.op(
+        a,
+        'veth.create',
+        Phase.cables,
+        {
+          tool: 'ip',
+          target: hostIp(a.ctx),
+          line: ['link', 'add', a.device, ...mtu, 'type', 'veth', 'peer', 'name', b.device, ...mtu, ...far],
+        },
+        { tool: 'ip', target: hostIp(a.ctx), line: ['link', 'del', a.device] },
+        `a cable from ${a.node} to ${b.node}${a.ctx.host === b.ctx.host ? '' : ` (host ${a.ctx.host} to ${b.ctx.host})`}`,
+      ),
+    ]
+    for (const end of this.ends) {
+      const master = end.kind === 'linux-bridge' ? ['master', end.node] : []
+      // The first end is configured with the cable; the far one a phase later, once it exists there.
+      const phase = end.index === 0 ? Phase.cables : Phase.ports
+      ops.push(
+        this.op(
+          end,
+          'veth.configure',
+          phase,
+          {
+            tool: 'ip',
+            target: hostIp(end.ctx),
+            line: [
+              'link',
+              'set',
+              end.device,
+              ...master,
+              'up',
+              'alias',
+              wireMark(end.ctx.lab.name, this.id, end.mark),
+            ],
+          },
+          null,
+          `plug ${end.device} into ${end.node}`,
+        ),
+      )
+      ops.push(...this.portOps(end))
+    }
+    return ops
+  }
+
+  private portOps(end: End): Op[] {
+    if (end.kind === 'uplink') return []
+    if (end.kind === 'ovs-bridge') {
+      const settings = ovsEndSettings(this.wire, end.index)
+      return [
+        this.op(
+          end,
+          'ovs.port.add',
+          Phase.ports,
+          ovsExec(end.ctx, [
+            '--may-exist',
+            'add-port',
+            end.node,
+            end.device,
+            ...settingsWords(settings),
+            '--',
+            'set',
+            'port',
+            end.device,
+            `external_ids:${OVS_LAB_KEY}=${end.ctx.lab.name}`,
+            `external_ids:${OVS_LINK_KEY}=${this.id}`,
+          ]),
+          ovsExec(end.ctx, ['--if-exists', 'del-port', end.node, end.device]),
+          `${end.device} on ${end.node}: ${describe(settings)}`,
+        ),
+      ]
+    }
+    if (!linuxBridgeFilters(end.ctx.lab, end.node)) return []
+    return this.bridgeVlanOps(end)
+  }
+
+  /** VLAN membership of a port on a filtering Linux bridge: tagged trunk VLANs, the native one as PVID. */
+  private bridgeVlanOps(end: End): Op[] {
+    const w = this.wire
+    const native = w.vlan ?? (Array.isArray(w.native) ? w.native[end.index] : w.native)
+    const lines: string[][] = (w.trunk ?? [])
+      .filter((v) => v !== native)
+      .map((v) => ['vlan', 'add', 'vid', String(v), 'dev', end.device])
+    if (native !== undefined)
+      lines.push(['vlan', 'add', 'vid', String(native), 'dev', end.device, 'pvid', 'untagged'])
+    if (native !== 1 && !(w.trunk ?? []).includes(1))
+      lines.push(['vlan', 'del', 'vid', '1', 'dev', end.device])
+    return lines.map((line, i) =>
+      this.op(
+        end,
+        'bridge.vlan',
+        Phase.configure,
+        { tool: 'bridge', ...(end.ctx.place.netns ? { netns: end.ctx.place.netns } : {}), line },
+        null,
+        `VLANs of ${end.device} on ${end.node}`,
+        `:${i}`,
+      ),
+    )
+  }
+
+  private repair(end: End): Op[] {
+    const ops: Op[] = []
+    if (end.kind === 'uplink') {
+      // the cable between two hosts: nothing to plug in
+    } else if (end.kind === 'ovs-bridge') {
+      const port = end.ctx.observed.ovs?.ports.find((p) => p.name === end.device)
+      if (!port || port.bridge !== end.node) return this.portOps(end)
+      const want = ovsEndSettings(this.wire, end.index)
+      const fix = settingsFix(port, want, end.device)
+      if (fix.length > 0)
+        ops.push(
+          this.op(
+            end,
+            'ovs.port.set',
+            Phase.ports,
+            ovsExec(end.ctx, fix),
+            null,
+            `${end.device} on ${end.node} should be ${describe(want)}`,
+          ),
+        )
+    } else if (end.seen?.master !== end.node) {
+      ops.push(
+        this.op(
+          end,
+          'veth.configure',
+          Phase.ports,
+          { tool: 'ip', target: hostIp(end.ctx), line: ['link', 'set', end.device, 'master', end.node] },
+          null,
+          `${end.device} is not a port of ${end.node}`,
+          ':master',
+        ),
+      )
+    }
+    if (end.seen && !end.seen.adminUp) {
+      ops.push(
+        this.op(
+          end,
+          'veth.configure',
+          Phase.cables,
+          { tool: 'ip', target: hostIp(end.ctx), line: ['link', 'set', end.device, 'up'] },
+          null,
+          `${end.device} is down`,
+          ':up',
+        ),
+      )
+    }
+    return ops
+  }
+}
+
+function describe(s: ReturnType<typeof ovsEndSettings>): string {
+  if (s.vlanMode === 'native-untagged')
+    return `trunk of ${s.trunks.length ? s.trunks.join(',') : 'every VLAN'}, native VLAN ${s.tag}`
+  if (s.tag !== null) return `access port of VLAN ${s.tag}`
+  return s.trunks.length ? `trunk of VLANs ${s.trunks.join(',')}` : 'trunk of every VLAN'
+}
+
+/** The clauses that turn `have` into `want` (one transaction: set what differs, clear what should be empty). */
+function settingsFix(have: ObservedOvsPort, want: ReturnType<typeof ovsEndSettings>, port: string): string[] {
+  const clauses: string[][] = []
+  if (have.tag !== want.tag)
+    clauses.push(
+      want.tag === null ? ['clear', 'port', port, 'tag'] : ['set', 'port', port, `tag=${want.tag}`],
+    )
+  const trunks = [...have.trunks].sort((x, y) => x - y)
+  if (trunks.join(',') !== want.trunks.join(',')) {
+    clauses.push(
+      want.trunks.length === 0
+        ? ['clear', 'port', port, 'trunks']
+        : ['set', 'port', port, `trunks=${want.trunks.join(',')}`],
+    )
+  }
+  if ((have.vlanMode ?? null) !== want.vlanMode) {
+    clauses.push(
+      want.vlanMode === null
+        ? ['clear', 'port', port, 'vlan_mode']
+        : ['set', 'port', port, `vlan_mode=${want.vlanMode}`],
+    )
+  }
+  return clauses.flatMap((c, i) => (i === 0 ? c : ['--', ...c]))
+}
+
+/** The tunnel's two endpoints: each underlay uplink's NIC and its first address of a shared family. */
+export function underlayAddresses(lab: PlanContext['lab'], wire: WireLink) {
+  const [ua, ub] = (wire.underlay ?? []).map((name) => lab.nodes[name])
+  if (ua?.kind !== 'uplink' || ub?.kind !== 'uplink' || !ua.interface || !ub.interface) return null
+  const addressesOf = (n: typeof ua) =>
+    [n.ip ?? []]
+      .flat()
+      .map(parseCidr)
+      .filter((c): c is Cidr => typeof c !== 'string')
+  for (const a of addressesOf(ua)) {
+    const b = addressesOf(ub).find((x) => x.family === a.family)
+    if (b)
+      return {
+        a: { address: a.address, device: ua.interface },
+        b: { address: b.address, device: ub.interface },
+      }
+  }
+  return null
+}
