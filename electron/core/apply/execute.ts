@@ -1,0 +1,241 @@
+// Runs a plan: phase by phase, each phase's batches in parallel, every finished op journalled. When
+// a step fails, the inverses of what was done run in reverse order, and the failing step is reported
+// with the tool's own words.
+import { execArgv, ipPrefix, type Op, type OpExec, ovsPrefix } from '../../../shared/plan/op.ts'
+import type { ContainerRuntime } from '../drivers/container-runtime.ts'
+import { CommandFailed, type Runner } from '../exec/runner.ts'
+import { type Batch, batchesOf, phasesOf } from './batches.ts'
+import type { Journal } from './journal.ts'
+
+export interface ExecuteDeps {
+  readonly run: Runner
+  readonly containers: ContainerRuntime
+  readonly journal?: Journal
+  /** Called as each op finishes, for progress in the CLI and the editor. */
+  readonly onOpDone?: (op: Op) => void
+}
+
+export interface ExecuteResult {
+  readonly ok: boolean
+  readonly done: readonly Op[]
+  readonly failed?: { readonly op: Op; readonly error: string }
+  readonly rolledBack: readonly Op[]
+  readonly rollbackErrors: readonly string[]
+}
+
+class StepFailed extends Error {
+  constructor(
+    readonly op: Op,
+    readonly detail: string,
+  ) {
+    super(`${op.id}: ${detail}`)
+  }
+}
+
+export async function executePlan(ops: readonly Op[], deps: ExecuteDeps): Promise<ExecuteResult> {
+  const done: Op[] = []
+  const pids = new PidCache(deps.containers)
+  const finish = (op: Op) => {
+    done.push(op)
+    deps.journal?.record(op)
+    deps.onOpDone?.(op)
+    pauseForTests(done.length)
+  }
+  try {
+    for (const phase of phasesOf(ops)) {
+      // Written ahead: a kill during this phase leaves every op of it in the journal to undo.
+      deps.journal?.started(phase)
+      const results = await Promise.allSettled(
+        batchesOf(phase).map((batch) => runBatch(batch, deps, pids, finish)),
+      )
+      const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')
+      if (failure) throw failure.reason
+      // Containers made in this phase have pids now; ops of later phases look them up afresh.
+      pids.clear()
+    }
+    return { ok: true, done, rolledBack: [], rollbackErrors: [] }
+  } catch (e) {
+    const failed =
+      e instanceof StepFailed ? { op: e.op, error: e.detail } : { op: ops[0]!, error: (e as Error).message }
+    const rollback = await rollBack(done, deps, pids)
+    return { ok: false, done, failed, ...rollback }
+  }
+}
+
+async function runBatch(
+  batch: Batch,
+  deps: ExecuteDeps,
+  pids: PidCache,
+  finish: (op: Op) => void,
+): Promise<void> {
+  if (batch.tool === 'docker') return runDocker(batch.ops[0], deps, finish)
+  if (batch.tool === 'cmd') {
+    for (const op of batch.ops) {
+      try {
+        await deps.run.run(await resolve(execOf(op, 'cmd').argv, pids))
+      } catch (e) {
+        throw new StepFailed(op, e instanceof CommandFailed ? e.message : (e as Error).message)
+      }
+      finish(op)
+    }
+    return
+  }
+  if (batch.tool === 'ovs-vsctl') {
+    // One transaction: OVS applies all clauses or none, so on failure no op of it is done.
+    const argv = [
+      ...ovsPrefix(batch.db),
+      '--timeout=30',
+      ...batch.ops.flatMap((op) => ['--', ...execOf(op, 'ovs-vsctl').clause]),
+    ]
+    try {
+      await deps.run.run(argv)
+    } catch (e) {
+      throw new StepFailed(batch.ops[0]!, e instanceof CommandFailed ? e.stderr.trim() : (e as Error).message)
+    }
+    for (const op of batch.ops) finish(op)
+    return
+  }
+  // ip and bridge share the batch format: one command per line, the first failing one named.
+  const prefix =
+    batch.tool === 'bridge'
+      ? batch.netns
+        ? ['bridge', '-n', batch.netns]
+        : ['bridge']
+      : await resolve(ipPrefix(batch.target), pids)
+  let ops = batch.ops
+  while (ops.length > 0) {
+    const lines = await Promise.all(
+      ops.map((op) => resolve(op.exec.tool === 'bridge' ? op.exec.line : execOf(op, 'ip').line, pids)),
+    )
+    const result = await deps.run.run([...prefix, '-batch', '-'], {
+      input: `${lines.map((l) => l.join(' ')).join('\n')}\n`,
+      allowFailure: true,
+    })
+    if (result.exitCode === 0) {
+      for (const op of ops) finish(op)
+      return
+    }
+    // ip stops at the first failing line and names it ("Command failed -:N"): the lines before it ran.
+    const failedLine = Number(/Command failed -:(\d+)/.exec(result.stderr)?.[1] ?? 1)
+    for (const op of ops.slice(0, failedLine - 1)) finish(op)
+    const op = ops[failedLine - 1] ?? ops[0]!
+    const message = result.stderr.replace(/Command failed -:\d+\s*/g, '').trim()
+    // Deleting what is already gone (a tunnel that went with its underlay NIC) is what was asked.
+    if (op.action.endsWith('.delete') && /Cannot find device/.test(message)) {
+      finish(op)
+      ops = ops.slice(failedLine)
+      continue
+    }
+    throw new StepFailed(op, `${execArgv(op.exec).join(' ')}: ${message || `exit ${result.exitCode}`}`)
+  }
+}
+
+async function runDocker(op: Op, deps: ExecuteDeps, finish: (op: Op) => void): Promise<void> {
+  const call = execOf(op, 'docker').call
+  try {
+    if (call.kind === 'create') {
+      await deps.containers.create({
+        name: call.name,
+        image: call.image,
+        command: [...call.command],
+        labels: { ...call.labels },
+      })
+    } else if (call.kind === 'start') await deps.containers.start(call.name)
+    else await deps.containers.remove(call.name)
+  } catch (e) {
+    throw new StepFailed(op, (e as Error).message)
+  }
+  finish(op)
+}
+
+function execOf<T extends OpExec['tool']>(op: Op, tool: T): Extract<OpExec, { tool: T }> {
+  if (op.exec.tool !== tool) throw new Error(`${op.id} runs with ${op.exec.tool}, not ${tool}`)
+  return op.exec as Extract<OpExec, { tool: T }>
+}
+
+/** Container pids, looked up when an op needs one: a container made a phase ago has one now. */
+class PidCache {
+  private readonly pids = new Map<string, Promise<number>>()
+  constructor(private readonly containers: ContainerRuntime) {}
+
+  get(name: string): Promise<number> {
+    let pid = this.pids.get(name)
+    if (!pid) {
+      pid = this.containers.inspect(name).then((state) => {
+        if (!state?.running || state.pid <= 0) throw new Error(`container ${name} is not running`)
+        return state.pid
+      })
+      this.pids.set(name, pid)
+    }
+    return pid
+  }
+
+  clear(): void {
+    this.pids.clear()
+  }
+}
+
+async function resolve(argv: readonly string[], pids: PidCache): Promise<string[]> {
+  return Promise.all(
+    argv.map(async (arg) => {
+      const match = /^\{pid:([^}]+)\}$/.exec(arg)
+      return match ? String(await pids.get(match[1]!)) : arg
+    }),
+  )
+}
+
+/** Undo in reverse order; an undo that fails is reported and the rest still run. */
+async function rollBack(done: readonly Op[], deps: ExecuteDeps, pids: PidCache) {
+  const rolledBack: Op[] = []
+  const rollbackErrors: string[] = []
+  pids.clear()
+  for (const op of [...done].reverse()) {
+    if (!op.inverse) continue
+    const undo: Op = { ...op, id: `undo:${op.id}`, exec: op.inverse, inverse: null }
+    try {
+      await runBatch(
+        batchesOf([undo])[0]!,
+        { ...deps, journal: undefined, onOpDone: undefined },
+        pids,
+        () => {},
+      )
+      rolledBack.push(op)
+      deps.journal?.undone(op)
+    } catch (e) {
+      rollbackErrors.push((e as Error).message)
+    }
+  }
+  return { rolledBack, rollbackErrors }
+}
+
+/**
+ * Test hook, for the crash-safety tests only: PATCHBAY_TEST_PAUSE_AFTER_OPS=N freezes the whole
+ * process after its Nth op, so that a test can kill -9 it at a known point.
+ */
+function pauseForTests(doneCount: number): void {
+  const pauseAfter = Number(process.env.PATCHBAY_TEST_PAUSE_AFTER_OPS ?? 0)
+  if (pauseAfter > 0 && doneCount === pauseAfter) {
+    process.stderr.write(`paused after op ${doneCount}\n`)
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 60_000)
+  }
+}
+
+/** Undoes what an interrupted run left in the journal (best effort), then closes it. */
+export async function recoverJournal(
+  journal: Journal,
+  deps: Omit<ExecuteDeps, 'journal'>,
+): Promise<{ undone: number; failed: number }> {
+  const pids = new PidCache(deps.containers)
+  let undone = 0
+  let failed = 0
+  for (const op of journal.leftovers()) {
+    try {
+      await runBatch(batchesOf([op])[0]!, { ...deps, onOpDone: undefined }, pids, () => {})
+      undone += 1
+    } catch {
+      failed += 1 // most often: the op never got as far as making what its inverse removes
+    }
+  }
+  journal.close()
+  return { undone, failed }
+}

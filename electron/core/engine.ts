@@ -1,0 +1,173 @@
+// The engine's front door: plan, apply, destroy, status and verify a lab on this machine. The CLI,
+// `serve` and the desktop app all call this; none of them runs a command of its own.
+
+import { mkdirSync, rmSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { broadcastDomains } from '../../shared/l2/domains.ts'
+import { linkIds } from '../../shared/lab/normalize.ts'
+import type { Lab } from '../../shared/lab/schema.ts'
+import { pipeworkLine } from '../../shared/pipework/export.ts'
+import type { DhcpPlace, HostPlace } from '../../shared/plan/context.ts'
+import type { Observed } from '../../shared/plan/observed.ts'
+import type { Op } from '../../shared/plan/op.ts'
+import { type Plan, planDestroy, planLab } from '../../shared/plan/plan.ts'
+import { type ExecuteResult, executePlan, recoverJournal } from './apply/execute.ts'
+import { Journal } from './apply/journal.ts'
+import { defaultStateDir, StateFile } from './apply/state-file.ts'
+import type { ContainerRuntime } from './drivers/container-runtime.ts'
+import { Runner } from './exec/runner.ts'
+import { observeLab } from './observe/observe.ts'
+
+/** udhcpc's event script (bin/dhcp-event.js), by absolute path: udhcpc runs it inside guests. */
+const DHCP_EVENT_SCRIPT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'dhcp-event.js')
+
+export interface EngineOptions {
+  readonly run?: Runner
+  readonly containers: ContainerRuntime
+  readonly stateDir?: string
+}
+
+export interface ApplyOutcome {
+  readonly plan: Plan
+  readonly result: ExecuteResult | null
+  /** What an interrupted earlier run had left and was undone first. */
+  readonly recovered?: { readonly undone: number; readonly failed: number } | null
+}
+
+export class Engine {
+  readonly run: Runner
+  readonly containers: ContainerRuntime
+  readonly stateDir: string
+
+  constructor(options: EngineOptions) {
+    this.run = options.run ?? new Runner()
+    this.containers = options.containers
+    this.stateDir = options.stateDir ?? defaultStateDir()
+  }
+
+  /** Where the lab's simulated hosts live: a netns each, and an OVS instance under the state dir. */
+  places(lab: Lab): Record<string, HostPlace> {
+    const places: Record<string, HostPlace> = {}
+    for (const [host, spec] of Object.entries(lab.hosts ?? {})) {
+      if (!spec.netns) continue
+      const ovsDir = join(this.stateDir, 'ovs', `${lab.name}-${host}`)
+      places[host] = { netns: `${lab.name}-${host}`, ovsDir, ovsDb: join(ovsDir, 'db.sock') }
+    }
+    return places
+  }
+
+  async observe(lab: Lab): Promise<Observed> {
+    const knownNetns = new StateFile(this.stateDir, lab.name).read().netns
+    return observeLab(lab, {
+      run: this.run,
+      containers: this.containers,
+      knownNetns,
+      places: this.places(lab),
+      dhcpDir: this.dhcp(lab).dir,
+    })
+  }
+
+  /** Where the lab's DHCP clients keep pid and lease files, and the event script they run. */
+  dhcp(lab: Lab): DhcpPlace {
+    return { dir: join(this.stateDir, 'dhcp', lab.name), script: DHCP_EVENT_SCRIPT }
+  }
+
+  async plan(lab: Lab): Promise<Plan> {
+    return planLab(lab, await this.observe(lab), {
+      pipeworkLine: (link) => pipeworkLine(lab, link),
+      places: this.places(lab),
+      dhcp: this.dhcp(lab),
+    })
+  }
+
+  /** Converges the machine to the lab. Nothing runs when the plan has problems. */
+  /** One apply or destroy at a time per lab: a heal that fires during an apply waits for it. */
+  private readonly running = new Map<string, Promise<unknown>>()
+
+  private exclusive<T>(labName: string, work: () => Promise<T>): Promise<T> {
+    const before = this.running.get(labName) ?? Promise.resolve()
+    const next = before.catch(() => undefined).then(work)
+    this.running.set(labName, next)
+    return next.finally(() => {
+      if (this.running.get(labName) === next) this.running.delete(labName)
+    })
+  }
+
+  apply(lab: Lab, onOpDone?: (op: Op) => void): Promise<ApplyOutcome> {
+    return this.exclusive(lab.name, () => this.applyNow(lab, onOpDone))
+  }
+
+  destroy(lab: Lab, onOpDone?: (op: Op) => void): Promise<ApplyOutcome> {
+    return this.exclusive(lab.name, () => this.destroyNow(lab, onOpDone))
+  }
+
+  private async applyNow(lab: Lab, onOpDone?: (op: Op) => void): Promise<ApplyOutcome> {
+    const recovered = await this.recover(lab)
+    const plan = await this.plan(lab)
+    if (plan.problems.length > 0) return { plan, result: null, recovered }
+    const result = await this.execute(lab, plan.ops, onOpDone)
+    if (result.ok) this.remember(lab)
+    return { plan, result, recovered }
+  }
+
+  private async destroyNow(lab: Lab, onOpDone?: (op: Op) => void): Promise<ApplyOutcome> {
+    const recovered = await this.recover(lab)
+    const plan = planDestroy(lab, await this.observe(lab), { places: this.places(lab), dhcp: this.dhcp(lab) })
+    const result = await this.execute(lab, plan.ops, onOpDone)
+    if (result.ok) {
+      new StateFile(this.stateDir, lab.name).remove()
+      // The simulated hosts' OVS databases and logs go with them.
+      for (const place of Object.values(this.places(lab)))
+        if (place.ovsDir) rmSync(place.ovsDir, { recursive: true, force: true })
+      rmSync(this.dhcp(lab).dir, { recursive: true, force: true })
+    }
+    return { plan, result, recovered }
+  }
+
+  /** A run killed midway left its journal: undo what it started before planning anew. */
+  private async recover(lab: Lab): Promise<{ undone: number; failed: number } | null> {
+    const journal = new Journal(this.stateDir, lab.name)
+    if (journal.leftovers().length === 0) {
+      journal.close()
+      return null
+    }
+    return recoverJournal(journal, { run: this.run, containers: this.containers })
+  }
+
+  private async execute(lab: Lab, ops: readonly Op[], onOpDone?: (op: Op) => void): Promise<ExecuteResult> {
+    const journal = new Journal(this.stateDir, lab.name)
+    mkdirSync(this.dhcp(lab).dir, { recursive: true })
+    const result = await executePlan(ops, {
+      run: this.run,
+      containers: this.containers,
+      journal,
+      ...(onOpDone ? { onOpDone } : {}),
+    })
+    if (result.ok || result.rollbackErrors.length === 0) journal.close()
+    return result
+  }
+
+  /** Records the netns guests this lab made, so a later apply still finds them when the lab drops them. */
+  private remember(lab: Lab): void {
+    const made = Object.entries(lab.nodes)
+      .filter(([, n]) => n.kind === 'netns')
+      .map(([name]) => name)
+    const state = new StateFile(this.stateDir, lab.name)
+    const earlier = state.read().netns
+    state.write({
+      lab: lab.name,
+      netns: [...new Set([...earlier.filter((n) => made.includes(n)), ...made])].sort(),
+    })
+  }
+
+  /** The index in lab.links of the link with this id. */
+  linkIndex(lab: Lab, linkId: string): number {
+    return linkIds(lab.links ?? []).indexOf(linkId)
+  }
+
+  /** Broadcast domains of the lab as drawn; the observed view is in status.ts. */
+  domains(lab: Lab) {
+    return broadcastDomains(lab)
+  }
+}

@@ -1,0 +1,221 @@
+// Live state of one lab: link-state events typed for the canvas and `patchbay watch`, each with the
+// link's id and its guest node, emitted when something changed, never on a timer. With `heal`, a
+// container of the lab that (re)starts gets its links back by an apply, which pipework never did.
+import { EventEmitter } from 'node:events'
+import type { Lab } from '../../../shared/lab/schema.ts'
+import { containerName } from '../../../shared/plan/device-names.ts'
+import type { Observed } from '../../../shared/plan/observed.ts'
+import type { DockerApi } from '../drivers/docker-api.ts'
+import type { Engine } from '../engine.ts'
+import { type LinkStatus, labStatus } from '../status.ts'
+import { netlinkMonitor, ovsdbMonitor, type Trigger } from './triggers.ts'
+
+export type WatchEvent =
+  | {
+      readonly type: 'link'
+      readonly at: number
+      readonly link: LinkStatus
+      readonly node: string | null
+      readonly previous: LinkStatus['state'] | null
+    }
+  | {
+      readonly type: 'heal'
+      readonly at: number
+      readonly node: string
+      readonly ops: number
+      readonly ok: boolean
+      readonly ms: number
+      readonly error?: string
+    }
+  | { readonly type: 'container'; readonly at: number; readonly node: string; readonly action: string }
+  /** Byte counters of a guest interface and their rates (bytes/s), once a second when asked for. */
+  | {
+      readonly type: 'counters'
+      readonly at: number
+      readonly linkId: string
+      readonly rxBytes: number
+      readonly txBytes: number
+      readonly rxRate: number
+      readonly txRate: number
+    }
+
+export interface WatchOptions {
+  readonly heal?: boolean
+  /** Coalesces a burst of notifications into one look (ms). */
+  readonly settleMs?: number
+  /** Sample rx/tx counters once a second (only then is anything read on a timer). */
+  readonly counters?: boolean
+}
+
+export class LabWatcher extends EventEmitter<{ event: [WatchEvent] }> {
+  private readonly triggers: Trigger[] = []
+  private readonly states = new Map<string, LinkStatus>()
+  private timer: NodeJS.Timeout | null = null
+  private sampler: NodeJS.Timeout | null = null
+  private readonly samples = new Map<string, { rx: number; tx: number; at: number }>()
+  private looking: Promise<void> | null = null
+  private again = false
+  private healing = false
+  private stopped = false
+  /** Monitors inside containers, by container name: restarted with the container's new pid. */
+  private readonly inside = new Map<string, Trigger>()
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly lab: Lab,
+    private readonly docker: DockerApi,
+    private readonly options: WatchOptions = {},
+  ) {
+    super()
+  }
+
+  /** Starts the monitors and reports every link's state once. */
+  async start(): Promise<void> {
+    const poke = () => this.poke()
+    this.triggers.push(netlinkMonitor([], poke))
+    for (const place of Object.values(this.engine.places(this.lab))) {
+      if (place.netns) this.triggers.push(netlinkMonitor(['ip', '-n', place.netns], poke))
+      if (place.ovsDb) this.triggers.push(ovsdbMonitor(place.ovsDb, poke))
+    }
+    this.triggers.push(ovsdbMonitor('/var/run/openvswitch/db.sock', poke))
+    for (const [name, node] of Object.entries(this.lab.nodes)) {
+      if (node.kind === 'netns') this.triggers.push(netlinkMonitor(['ip', '-n', name], poke))
+    }
+    const containers = this.containerNodes()
+    this.triggers.push(
+      this.docker.events({}, (e) => {
+        const node = containers.get(e.name)
+        if (!node) return
+        this.emit('event', { type: 'container', at: Date.now(), node, action: e.action })
+        if (e.action === 'start') void this.containerStarted(e.name, node)
+        this.poke()
+      }),
+    )
+    await Promise.all([...containers.keys()].map((name) => this.watchInside(name)))
+    await this.look()
+    if (this.options.counters) this.sampler = setInterval(() => void this.look(), 1000)
+  }
+
+  stop(): void {
+    this.stopped = true
+    if (this.timer) clearTimeout(this.timer)
+    if (this.sampler) clearInterval(this.sampler)
+    for (const t of [...this.triggers, ...this.inside.values()]) t.close()
+    this.triggers.length = 0
+    this.inside.clear()
+  }
+
+  /** The last known state of every link. */
+  current(): LinkStatus[] {
+    return [...this.states.values()]
+  }
+
+  private containerNodes(): Map<string, string> {
+    const out = new Map<string, string>()
+    for (const [name, node] of Object.entries(this.lab.nodes)) {
+      if (node.kind === 'container') out.set(containerName(this.lab.name, name, node), name)
+    }
+    return out
+  }
+
+  private async watchInside(container: string): Promise<void> {
+    this.inside.get(container)?.close()
+    const state = await this.docker.inspect(container).catch(() => null)
+    if (!state?.running || this.stopped) return
+    this.inside.set(
+      container,
+      netlinkMonitor(['nsenter', '-t', String(state.pid), '-n', 'ip'], () => this.poke()),
+    )
+  }
+
+  private async containerStarted(container: string, node: string): Promise<void> {
+    await this.watchInside(container)
+    if (!this.options.heal || this.healing || this.stopped) return
+    this.healing = true
+    const started = performance.now()
+    try {
+      const { plan, result } = await this.engine.apply(this.lab)
+      const ms = Math.round(performance.now() - started)
+      const error = result?.failed?.error ?? plan.problems.map((p) => p.message).join('; ')
+      this.emit('event', {
+        type: 'heal',
+        at: Date.now(),
+        node,
+        ops: plan.ops.length,
+        ok: result?.ok === true,
+        ms,
+        ...(error ? { error } : {}),
+      })
+    } finally {
+      this.healing = false
+    }
+    this.poke()
+  }
+
+  private poke(): void {
+    if (this.stopped || this.timer) return
+    this.timer = setTimeout(() => {
+      this.timer = null
+      void this.look()
+    }, this.options.settleMs ?? 10)
+  }
+
+  /** Reads the lab's part of the machine and reports the links whose state changed. */
+  private async look(): Promise<void> {
+    if (this.looking) {
+      this.again = true
+      return this.looking
+    }
+    this.looking = (async () => {
+      do {
+        this.again = false
+        const observed: Observed = await this.engine.observe(this.lab)
+        if (this.stopped) return
+        const status = labStatus(this.lab, observed, {
+          places: this.engine.places(this.lab),
+          dhcp: this.engine.dhcp(this.lab),
+        })
+        for (const link of status.links) {
+          this.report(link)
+          if (this.options.counters) this.sample(link)
+        }
+      } while (this.again && !this.stopped)
+    })().finally(() => {
+      this.looking = null
+    })
+    return this.looking
+  }
+
+  private sample(link: LinkStatus): void {
+    if (link.rxBytes === undefined || link.txBytes === undefined) return
+    const now = Date.now()
+    const before = this.samples.get(link.id)
+    this.samples.set(link.id, { rx: link.rxBytes, tx: link.txBytes, at: now })
+    if (!before || now - before.at < 500) return
+    const seconds = (now - before.at) / 1000
+    this.emit('event', {
+      type: 'counters',
+      at: now,
+      linkId: link.id,
+      rxBytes: link.rxBytes,
+      txBytes: link.txBytes,
+      rxRate: Math.max(0, Math.round((link.rxBytes - before.rx) / seconds)),
+      txRate: Math.max(0, Math.round((link.txBytes - before.tx) / seconds)),
+    })
+  }
+
+  private report(link: LinkStatus): void {
+    const before = this.states.get(link.id)
+    const same =
+      before &&
+      before.state === link.state &&
+      before.operState === link.operState &&
+      JSON.stringify(before.addresses) === JSON.stringify(link.addresses) &&
+      JSON.stringify(before.reasons) === JSON.stringify(link.reasons)
+    this.states.set(link.id, link)
+    if (same) return
+    const l = this.lab.links?.[this.engine.linkIndex(this.lab, link.id)]
+    const node = l && 'guest' in l ? l.guest : null
+    this.emit('event', { type: 'link', at: Date.now(), link, node, previous: before?.state ?? null })
+  }
+}

@@ -1,0 +1,239 @@
+// Reads the machine into the observed model: the host's interfaces, OVS, and for every guest of the
+// lab its namespace's interfaces and default routes. Reads run in parallel; nothing is changed.
+import { readdir, readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { gateways, LOCAL_HOST, nodeHost } from '../../../shared/lab/normalize.ts'
+import type { GuestLink, Lab } from '../../../shared/lab/schema.ts'
+import { type HostPlace, LOCAL_PLACE } from '../../../shared/plan/context.ts'
+import {
+  containerName,
+  DOCKER_LAB_LABEL,
+  DOCKER_NODE_LABEL,
+  nodeMark,
+} from '../../../shared/plan/device-names.ts'
+import type {
+  GuestNetns,
+  Observed,
+  ObservedDhcpClient,
+  ObservedGuest,
+  ObservedHost,
+  ObservedOvs,
+} from '../../../shared/plan/observed.ts'
+import { ovsPrefix } from '../../../shared/plan/op.ts'
+import type { ContainerRuntime } from '../drivers/container-runtime.ts'
+import type { Runner } from '../exec/runner.ts'
+import { hostCapabilities } from './capabilities.ts'
+import { parseDefaultRoutes, parseInterfaces, splitBatchJson } from './ip-json.ts'
+import { parseOvs } from './ovs-json.ts'
+
+export interface ObserveDeps {
+  readonly run: Runner
+  readonly containers: ContainerRuntime
+  /** Netns guests an earlier apply of this lab made and the lab may no longer name. */
+  readonly knownNetns?: readonly string[]
+  /** Where each simulated host of the lab lives. */
+  readonly places?: Readonly<Record<string, HostPlace>>
+  /** Where this lab's DHCP clients keep their pid and lease files. */
+  readonly dhcpDir?: string
+}
+
+export async function observeLab(lab: Lab, deps: ObserveDeps): Promise<Observed> {
+  const netns = await listNetns()
+  const dhcpClients = deps.dhcpDir ? await observeDhcpClients(deps.dhcpDir) : []
+  const hosts: Record<string, ObservedHost> = {}
+  await Promise.all(
+    [LOCAL_HOST, ...Object.keys(lab.hosts ?? {})].map(async (host) => {
+      const place = host === LOCAL_HOST ? LOCAL_PLACE : deps.places?.[host]
+      if (place) hosts[host] = { ...(await observeHost(lab, host, place, netns, deps)), dhcpClients }
+    }),
+  )
+  return { hosts }
+}
+
+async function observeHost(
+  lab: Lab,
+  host: string,
+  place: HostPlace,
+  netns: string[],
+  deps: ObserveDeps,
+): Promise<Omit<ObservedHost, 'dhcpClients'>> {
+  const local = host === LOCAL_HOST
+  const guestNodes = Object.entries(lab.nodes).filter(
+    ([, n]) => nodeHost(n) === host && (n.kind === 'container' || n.kind === 'netns'),
+  )
+  const netnsNames = new Set([
+    ...guestNodes.filter(([, n]) => n.kind === 'netns').map(([name]) => name),
+    // Netns the lab made earlier and no longer names: looked at from the machine itself.
+    ...(local ? (deps.knownNetns ?? []).filter((name) => !(name in lab.nodes)) : []),
+  ])
+  // A simulated host that does not exist yet has nothing to read.
+  const exists = local || (place.netns !== null && netns.includes(place.netns))
+  const ipPrefix = place.netns ? ['ip', '-n', place.netns] : ['ip']
+  const [interfaces, ovs, capabilities, labContainers] = await Promise.all([
+    exists
+      ? deps.run.run([...ipPrefix, '-j', '-d', 'addr', 'show']).then((r) => parseInterfaces(r.stdout))
+      : Promise.resolve([]),
+    // A simulated host's OVS answers on its socket even if its netns is gone: destroy must find it.
+    exists || place.ovsDb ? observeOvs(deps.run, place.ovsDb) : Promise.resolve(null),
+    hostCapabilities(deps.run),
+    local ? deps.containers.list({ [DOCKER_LAB_LABEL]: lab.name }) : Promise.resolve([]),
+  ])
+  const lo = interfaces.find((i) => i.name === 'lo')
+  const guests: Record<string, ObservedGuest> = {}
+  const v6 = ipv6Gateways(lab)
+  await Promise.all([
+    ...[...netnsNames].map(async (name) => {
+      guests[name] = await observeNetnsGuest(deps.run, lab.name, name, netns.includes(name), v6.has(name))
+    }),
+    ...guestNodes
+      .filter(([, n]) => n.kind === 'container')
+      .map(async ([name]) => {
+        guests[name] = await observeContainerGuest(
+          deps,
+          lab.name,
+          name,
+          containerName(lab.name, name, lab.nodes[name]),
+          v6.has(name),
+        )
+      }),
+  ])
+  return {
+    present: local || (exists && lo?.alias === nodeMark(lab.name, `host:${host}`)),
+    interfaces,
+    ovs,
+    netns,
+    guests,
+    labContainers: labContainers.map((c) => ({
+      name: c.name,
+      node: c.labels[DOCKER_NODE_LABEL] ?? c.name,
+      running: true,
+    })),
+    capabilities,
+  }
+}
+
+/** The lab's DHCP clients that still run: a pid file each, checked against /proc. */
+async function observeDhcpClients(dir: string): Promise<ObservedDhcpClient[]> {
+  const files = await readdir(dir).catch(() => [] as string[])
+  const clients = await Promise.all(
+    files
+      .filter((f) => f.endsWith('.pid'))
+      .map(async (file): Promise<ObservedDhcpClient | null> => {
+        const linkId = file.slice(0, -'.pid'.length)
+        const pid = Number((await readFile(join(dir, file), 'utf8').catch(() => '')).trim())
+        const cmdline = pid > 0 ? await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '') : ''
+        if (!cmdline.includes('udhcpc')) return null
+        const lease = await readFile(join(dir, `${linkId}.json`), 'utf8').catch(() => null)
+        const address = lease ? ((JSON.parse(lease) as { address?: string }).address ?? null) : null
+        return { linkId, pid, address }
+      }),
+  )
+  return clients.filter((c): c is ObservedDhcpClient => c !== null)
+}
+
+async function listNetns(): Promise<string[]> {
+  try {
+    return await readdir('/run/netns')
+  } catch {
+    return [] // no namespace was ever named on this machine
+  }
+}
+
+async function observeOvs(run: Runner, db: string | null): Promise<ObservedOvs | null> {
+  const result = await run.run(
+    [
+      ...ovsPrefix(db ?? undefined),
+      '--timeout=5',
+      '-f',
+      'json',
+      '--',
+      '--columns=name,datapath_type,external_ids,ports',
+      'list',
+      'bridge',
+      '--',
+      '--columns=_uuid,name,tag,trunks,vlan_mode,external_ids',
+      'list',
+      'port',
+    ],
+    { allowFailure: true },
+  )
+  if (result.exitCode !== 0) return null // no OVS here; plan says so for any OVS bridge
+  const [bridges, ports] = splitBatchJson(result.stdout)
+  return parseOvs(bridges ?? '{"headings":[],"data":[]}', ports ?? '{"headings":[],"data":[]}')
+}
+
+/** Interfaces and default routes inside a guest's namespace, in one `ip -batch`. */
+async function readGuestNetns(run: Runner, prefix: string[], ipv6Routes: boolean) {
+  const result = await run.run([...prefix, '-s', '-j', '-d', '-batch', '-'], {
+    input: 'addr show\nroute show default\n',
+    allowFailure: true,
+  })
+  if (result.exitCode !== 0) return null
+  const [addrs, routes] = splitBatchJson(result.stdout)
+  const v6 = ipv6Routes
+    ? await run.run([...prefix, '-6', '-j', 'route', 'show', 'default'], { allowFailure: true })
+    : null
+  return {
+    interfaces: parseInterfaces(addrs ?? '[]'),
+    // A batch line cannot say -6, so IPv6 routes cost a second read, only for guests with an IPv6 gateway.
+    routes: [
+      ...parseDefaultRoutes(routes ?? '[]', 4),
+      ...(v6?.exitCode === 0 ? parseDefaultRoutes(v6.stdout, 6) : []),
+    ],
+  }
+}
+
+/** Guests whose links name an IPv6 gateway. */
+const ipv6Gateways = (lab: Lab): Set<string> =>
+  new Set(
+    (lab.links ?? [])
+      .filter((l): l is GuestLink => 'guest' in l && gateways(l).some((g) => g.includes(':')))
+      .map((l) => l.guest),
+  )
+
+async function observeNetnsGuest(
+  run: Runner,
+  labName: string,
+  name: string,
+  exists: boolean,
+  ipv6Routes: boolean,
+): Promise<ObservedGuest> {
+  const netns: GuestNetns = { kind: 'netns', name }
+  const inside = exists ? await readGuestNetns(run, ['ip', '-n', name], ipv6Routes) : null
+  const lo = inside?.interfaces.find((i) => i.name === 'lo')
+  return {
+    node: name,
+    kind: 'netns',
+    exists,
+    running: exists,
+    owned: lo?.alias === nodeMark(labName, name),
+    netns: exists ? netns : null,
+    interfaces: inside?.interfaces ?? [],
+    routes: inside?.routes ?? [],
+  }
+}
+
+async function observeContainerGuest(
+  deps: ObserveDeps,
+  labName: string,
+  name: string,
+  docker: string,
+  ipv6Routes: boolean,
+): Promise<ObservedGuest> {
+  const state = await deps.containers.inspect(docker)
+  const running = state?.running === true && state.pid > 0
+  const inside = running
+    ? await readGuestNetns(deps.run, ['nsenter', '-t', String(state.pid), '-n', 'ip'], ipv6Routes)
+    : null
+  return {
+    node: name,
+    kind: 'container',
+    container: docker,
+    exists: state !== null,
+    running,
+    owned: state?.labels[DOCKER_LAB_LABEL] === labName,
+    netns: running ? { kind: 'pid', pid: state.pid } : null,
+    interfaces: inside?.interfaces ?? [],
+    routes: inside?.routes ?? [],
+  }
+}

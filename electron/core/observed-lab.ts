@@ -1,0 +1,139 @@
+// The lab as the kernel and OVS have it: each guest interface followed through its veth to the
+// bridge it really sits on, and each veth cable between two bridges (on one host or across
+// simulated hosts), with the tags, trunks and addresses they really have. Fed to the same
+// broadcast-domain code as the drawing, so the two can be compared.
+
+import type { Lab, LabLink } from '../../shared/lab/schema.ts'
+import { parseMark } from '../../shared/plan/device-names.ts'
+import type {
+  Observed,
+  ObservedHost,
+  ObservedInterface,
+  ObservedOvsPort,
+} from '../../shared/plan/observed.ts'
+
+interface Port {
+  readonly host: ObservedHost
+  readonly device: ObservedInterface
+  readonly bridge: string
+  readonly ovs: ObservedOvsPort | undefined
+}
+
+/** The bridge a device is a port of, on its host. */
+function portOf(host: ObservedHost, device: ObservedInterface): Port | null {
+  const ovs = host.ovs?.ports.find((p) => p.name === device.name)
+  const bridge = ovs?.bridge || device.master
+  return bridge ? { host, device, bridge, ovs } : null
+}
+
+/** The VLAN settings of a wire end, in the lab's words. */
+function wireSettings(
+  port: ObservedOvsPort | undefined,
+): Partial<{ vlan: number; trunk: number[]; native: number }> {
+  if (!port) return {}
+  if (port.vlanMode === 'native-untagged' && port.tag !== null) {
+    return { native: port.tag, ...(port.trunks.length ? { trunk: [...port.trunks] } : {}) }
+  }
+  if (port.tag !== null) return { vlan: port.tag }
+  return port.trunks.length ? { trunk: [...port.trunks] } : {}
+}
+
+export function observedLab(lab: Lab, observed: Observed): Lab {
+  const nodes: Lab['nodes'] = {}
+  const links: LabLink[] = []
+  const hosts = Object.values(observed.hosts)
+  const addBridge = (port: Port) => {
+    nodes[port.bridge] ??= port.ovs ? { kind: 'ovs-bridge' } : { kind: 'linux-bridge' }
+  }
+  for (const host of hosts) {
+    for (const guest of Object.values(host.guests)) {
+      if (!guest.exists) continue
+      for (const inside of guest.interfaces) {
+        if (inside.kind === 'macvlan') {
+          // A macvlan joins the LAN of the NIC it sits on: that NIC is an uplink of the picture.
+          const nic = host.interfaces.find((h) => h.ifindex === inside.parentIfindex)
+          if (!nic) continue
+          nodes[nic.name] ??= { kind: 'uplink', interface: nic.name }
+          nodes[guest.node] ??= { kind: guest.kind }
+          links.push({
+            guest: guest.node,
+            to: nic.name,
+            ifname: inside.name,
+            ...(inside.addresses.length > 0 ? { ip: [...inside.addresses] } : {}),
+          })
+          continue
+        }
+        if (inside.peerIfindex === null) continue
+        // ifindexes are per namespace: the host end must point back at this interface too.
+        const hostEnd = host.interfaces.find(
+          (h) => h.ifindex === inside.peerIfindex && h.peerIfindex === inside.ifindex,
+        )
+        const port = hostEnd ? portOf(host, hostEnd) : null
+        if (!port) continue
+        addBridge(port)
+        nodes[guest.node] ??= { kind: guest.kind }
+        links.push({
+          guest: guest.node,
+          to: port.bridge,
+          ifname: inside.name,
+          ...(inside.addresses.length > 0 ? { ip: [...inside.addresses] } : {}),
+          ...(port.ovs?.tag !== null && port.ovs?.tag !== undefined ? { vlan: port.ovs.tag } : {}),
+        })
+      }
+    }
+  }
+  // Cables: a bridge port whose veth peer is a bridge port too, on this host or another.
+  const seen = new Set<ObservedInterface>()
+  for (const host of hosts) {
+    for (const device of host.interfaces) {
+      if (device.kind !== 'veth' || device.peerIfindex === null || seen.has(device)) continue
+      const a = portOf(host, device)
+      if (!a) continue
+      for (const other of hosts) {
+        const peer = other.interfaces.find(
+          (x) => x.ifindex === device.peerIfindex && x.peerIfindex === device.ifindex && x !== device,
+        )
+        const b = peer ? portOf(other, peer) : null
+        if (!b || !peer) continue
+        seen.add(device).add(peer)
+        addBridge(a)
+        addBridge(b)
+        // Each end speaks for itself; the drawing's one setting is that of the first end.
+        const settingsA = wireSettings(a.ovs)
+        const settingsB = wireSettings(b.ovs)
+        const native =
+          settingsA.native !== undefined &&
+          settingsB.native !== undefined &&
+          settingsA.native !== settingsB.native
+        // A tag passes only where both ends let it: two trunk lists carry what they share.
+        const trunk =
+          settingsA.trunk && settingsB.trunk
+            ? settingsA.trunk.filter((v) => settingsB.trunk!.includes(v))
+            : undefined
+        links.push({
+          between: [a.bridge, b.bridge],
+          ...(a.ovs ? settingsA : settingsB),
+          ...(trunk ? { trunk } : {}),
+          ...(native ? { native: [settingsA.native!, settingsB.native!] as [number, number] } : {}),
+        })
+        break
+      }
+    }
+  }
+  // Tunnels: the two VXLAN ends of one wire carry the same mark, one on each host.
+  const tunnelEnds = new Map<string, Port[]>()
+  for (const host of hosts) {
+    for (const device of host.interfaces) {
+      const mark = parseMark(device.alias)
+      const port = device.kind === 'vxlan' && mark?.kind === 'wire' ? portOf(host, device) : null
+      if (port && mark) tunnelEnds.set(mark.id, [...(tunnelEnds.get(mark.id) ?? []), port])
+    }
+  }
+  for (const [a, b] of tunnelEnds.values()) {
+    if (!a || !b) continue
+    addBridge(a)
+    addBridge(b)
+    links.push({ between: [a.bridge, b.bridge], ...wireSettings(a.ovs) })
+  }
+  return { patchbay: 1, name: lab.name, nodes, links }
+}

@@ -1,0 +1,87 @@
+// Desired vs observed, per link: what `patchbay status` prints and the canvas colours links by.
+import type { StatusReply } from '../../shared/api/contract.ts'
+import { guestIfname, linkIds, nodeHost } from '../../shared/lab/normalize.ts'
+import type { Lab } from '../../shared/lab/schema.ts'
+import { guestHostEnd, wireDevices } from '../../shared/plan/device-names.ts'
+import type { Observed } from '../../shared/plan/observed.ts'
+import { type PlanOptions, planLab } from '../../shared/plan/plan.ts'
+
+export type LinkStatus = StatusReply['links'][number]
+export type LinkState = LinkStatus['state']
+export type StatusReport = StatusReply
+
+export function labStatus(
+  lab: Lab,
+  observed: Observed,
+  options: Pick<PlanOptions, 'places' | 'dhcp'> = {},
+): StatusReport {
+  const plan = planLab(lab, observed, options)
+  const ids = linkIds(lab.links ?? [])
+  const hostOf = (node: string) => {
+    const n = lab.nodes[node]
+    return n ? observed.hosts[nodeHost(n)] : undefined
+  }
+  const links: LinkStatus[] = (lab.links ?? []).map((link, i) => {
+    const id = ids[i]!
+    const ops = plan.ops.filter((op) => op.linkId === id)
+    const problem = plan.problems.find((p) => p.field === `links[${i}]`)
+    const judge = (base: Omit<LinkStatus, 'state' | 'reasons'>, up: boolean, down: string): LinkStatus => {
+      if (problem) return { ...base, state: 'missing', reasons: [problem.message] }
+      const create = ops.find((op) => ['veth.create', 'macvlan.create', 'vxlan.create'].includes(op.action))
+      if (create) return { ...base, state: 'missing', reasons: [create.why] }
+      // Set down by hand (and nothing else changed): the link is down, apply brings it up.
+      if (ops.length > 0 && ops.every((op) => op.id.endsWith(':up'))) {
+        return { ...base, state: 'down', reasons: ops.map((op) => op.why) }
+      }
+      if (ops.length > 0) return { ...base, state: 'drifted', reasons: ops.map((op) => op.why) }
+      return { ...base, state: up ? 'up' : 'down', reasons: up ? [] : [down] }
+    }
+    if ('between' in link) {
+      const [a, b] = wireDevices(lab, link)
+      const endA = hostOf(link.between[0])?.interfaces.find((x) => x.name === a)
+      const endB = hostOf(link.between[1])?.interfaces.find((x) => x.name === b)
+      // A VXLAN device reports operstate UNKNOWN when it works.
+      const works = (x: typeof endA) => x?.operState === 'UP' || (x?.operState === 'UNKNOWN' && x.adminUp)
+      // A NIC joined to a bridge is one device: the NIC.
+      const enslaved = link.between.filter((n) => lab.nodes[n]?.kind === 'uplink').length === 1
+      const nicIndex = lab.nodes[link.between[0]]?.kind === 'uplink' ? 0 : 1
+      const up = enslaved ? works(nicIndex === 0 ? endA : endB) : works(endA) && works(endB)
+      return judge(
+        { id, hostIfname: a, guestIfname: b },
+        up,
+        `operstate ${endA?.operState ?? '?'} / ${endB?.operState ?? '?'}`,
+      )
+    }
+    // A macvlan on an uplink has no host end: it lives in the guest alone.
+    const macvlan = lab.nodes[link.to]?.kind === 'uplink'
+    const hostIfname = guestHostEnd(lab.name, link)
+    const ifname = guestIfname(link)
+    const inside = hostOf(link.guest)?.guests[link.guest]?.interfaces.find((x) => x.name === ifname)
+    const hostEnd = hostOf(link.to)?.interfaces.find((x) => x.name === hostIfname)
+    const port = hostOf(link.to)?.ovs?.ports.find((p) => p.name === hostIfname)
+    const base = {
+      id,
+      ...(macvlan ? {} : { hostIfname }),
+      guestIfname: ifname,
+      ...(inside
+        ? { operState: inside.operState, addresses: [...inside.addresses], mtu: inside.mtu, mac: inside.mac }
+        : {}),
+      ...(inside?.rxBytes !== undefined ? { rxBytes: inside.rxBytes, txBytes: inside.txBytes ?? 0 } : {}),
+      ...(hostEnd ? { vlan: port?.tag ?? null, bridge: port?.bridge || hostEnd.master } : {}),
+    }
+    return judge(
+      base,
+      inside?.operState === 'UP' && (macvlan || hostEnd?.operState === 'UP'),
+      `operstate ${inside?.operState ?? '?'} in ${link.guest}`,
+    )
+  })
+  const extra = plan.ops
+    .filter((op) => op.phase <= 1 && !links.some((l) => l.id === op.linkId))
+    .map((op) => ({ id: op.linkId ?? op.node ?? op.id, why: op.why }))
+  return {
+    inSync: plan.ops.length === 0 && plan.problems.length === 0,
+    links,
+    extra,
+    problems: [...plan.problems],
+  }
+}

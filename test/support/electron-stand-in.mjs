@@ -1,0 +1,26 @@
+// A STAND-IN for the `electron` module (the Electron binary cannot run on these machines): it
+// records what the app's bundles register, so a test can check them under plain Node.
+globalThis.__electronStandIn ??= { handled: [], listened: [], exposed: {} }
+export const calls = globalThis.__electronStandIn
+export const ipcMain = {
+  handle: (channel) => calls.handled.push(channel),
+  on: (channel) => calls.listened.push(channel),
+}
+export const ipcRenderer = { invoke: async () => undefined, send: () => undefined, once: () => undefined }
+export const contextBridge = {
+  exposeInMainWorld: (key, api) => {
+    calls.exposed[key] = Object.keys(api)
+  },
+}
+export const app = {
+  isPackaged: false,
+  whenReady: async () => undefined,
+  on: () => undefined,
+  quit: () => undefined,
+}
+export const protocol = { registerSchemesAsPrivileged: () => undefined, handle: () => undefined }
+export const session = { defaultSession: { setPermissionRequestHandler: () => undefined } }
+export const shell = { openExternal: async () => undefined }
+export class BrowserWindow {}
+export class MessageChannelMain {}
+export default { ipcMain, ipcRenderer, contextBridge, app, protocol, session, shell, BrowserWindow }
