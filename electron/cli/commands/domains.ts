@@ -1,0 +1,39 @@
+import type { DomainsReply } from '../../../shared/api/contract.ts'
+import { ExitCode } from '../../../shared/api/exit-codes.ts'
+import { domainsReply } from '../../../shared/api/replies.ts'
+import { broadcastDomains } from '../../../shared/l2/domains.ts'
+import { createEngine } from '../../core/create-engine.ts'
+import { observedLab } from '../../core/observed-lab.ts'
+import type { CliIo } from '../io.ts'
+import { loadLabArg, printProblems } from '../lab-input.ts'
+
+export async function domainsCommand(
+  io: CliIo,
+  path: string,
+  options: { json?: boolean; observed?: boolean },
+): Promise<ExitCode> {
+  const loaded = await loadLabArg(io, path)
+  if (!loaded.lab) {
+    printProblems(io, loaded.problems)
+    return ExitCode.invalid
+  }
+  // --observed: the same computation over the lab as the kernel and OVS have it.
+  const lab = options.observed
+    ? observedLab(loaded.lab, await createEngine().observe(loaded.lab))
+    : loaded.lab
+  const analysis = broadcastDomains(lab)
+  const { domains } = analysis
+  if (options.json) {
+    const reply: DomainsReply = domainsReply(analysis, loaded.problems)
+    io.stdout(`${JSON.stringify(reply)}\n`)
+    return ExitCode.ok
+  }
+  printProblems(io, loaded.problems)
+  for (const d of domains) {
+    const vlan = d.vlan === null ? 'untagged' : `VLAN ${d.vlan}`
+    const hosts = d.hostAddresses.map((h) => `${h.node} ${h.address.text}`)
+    io.stdout(`${d.id}  (${vlan}, via ${d.bridges.join(', ')})\n`)
+    for (const m of [...d.members, ...hosts]) io.stdout(`  ${m}\n`)
+  }
+  return ExitCode.ok
+}

@@ -1,0 +1,39 @@
+import { existsSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { ExitCode } from '../../../shared/api/exit-codes.ts'
+import { createEngine } from '../../core/create-engine.ts'
+import { serve } from '../../serve/server.ts'
+import type { CliIo } from '../io.ts'
+
+/** The built renderer, when there is one (`npm run build:renderer`). */
+const RENDERER_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'dist', 'renderer')
+
+/** `patchbay serve`: the editor's API (and the editor, once built) on 127.0.0.1, until interrupted. */
+export async function serveCommand(io: CliIo, options: { port?: string }): Promise<ExitCode> {
+  const port = options.port === undefined ? 0 : Number(options.port)
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    io.stderr(`patchbay: --port ${JSON.stringify(options.port)} is not a port number\n`)
+    return ExitCode.invalid
+  }
+  let stop = () => {}
+  const stopped = new Promise<void>((resolve) => {
+    stop = resolve
+  })
+  process.on('SIGINT', stop)
+  process.on('SIGTERM', stop)
+  // PATCHBAY_SERVE_TOKEN: a token chosen by the caller (bin/dev.js); otherwise a fresh one.
+  const token = process.env.PATCHBAY_SERVE_TOKEN
+  const running = await serve({
+    engine: createEngine(),
+    port,
+    ...(token ? { token } : {}),
+    ...(existsSync(RENDERER_DIR) ? { staticDir: RENDERER_DIR } : {}),
+  })
+  io.stdout(`${running.url}\n`)
+  await stopped
+  await running.close()
+  process.off('SIGINT', stop)
+  process.off('SIGTERM', stop)
+  return ExitCode.ok
+}

@@ -1,0 +1,46 @@
+import type { StatusReply } from '../../../shared/api/contract.ts'
+import { ExitCode } from '../../../shared/api/exit-codes.ts'
+import { createEngine } from '../../core/create-engine.ts'
+import { labStatus } from '../../core/status.ts'
+import { labOrExit } from '../engine-input.ts'
+import type { CliIo } from '../io.ts'
+
+export async function statusCommand(io: CliIo, path: string, options: { json?: boolean }): Promise<ExitCode> {
+  const lab = await labOrExit(io, path)
+  if (typeof lab === 'number') return lab
+  const engine = createEngine()
+  const observed = await engine.observe(lab)
+  const report = labStatus(lab, observed, { places: engine.places(lab), dhcp: engine.dhcp(lab) })
+  const capabilities = observed.hosts.local?.capabilities
+  if (options.json) {
+    const reply: StatusReply & { capabilities: unknown } = {
+      ...report,
+      links: [...report.links],
+      extra: [...report.extra],
+      problems: [...report.problems],
+      capabilities,
+    }
+    io.stdout(`${JSON.stringify(reply)}\n`)
+  } else {
+    for (const link of report.links) {
+      const where = link.hostIfname ? `${link.hostIfname} <-> ${link.guestIfname}` : ''
+      io.stdout(
+        `${link.state.padEnd(8)} ${link.id.padEnd(24)} ${where}${link.addresses?.length ? `  ${link.addresses.join(' ')}` : ''}\n`,
+      )
+      for (const reason of link.reasons) io.stdout(`         ${reason}\n`)
+    }
+    for (const extra of report.extra) io.stdout(`extra    ${extra.id.padEnd(24)} ${extra.why}\n`)
+    if (capabilities) {
+      const yes = (b: boolean) => (b ? 'yes' : 'no')
+      io.stdout(
+        `host local: OVS ${yes(capabilities.ovs)} (datapath ${capabilities.ovsKernelDatapath ? 'system' : 'netdev'}), 802.1Q ${yes(capabilities.vlan8021q)}, bridge VLAN filtering ${yes(capabilities.bridgeVlanFiltering)}, macvlan ${yes(capabilities.macvlan)}\n`,
+      )
+    }
+    io.stdout(
+      report.inSync
+        ? `${lab.name}: in sync\n`
+        : `${lab.name}: differs from the lab (patchbay apply repairs it)\n`,
+    )
+  }
+  return report.inSync ? ExitCode.ok : ExitCode.differs
+}

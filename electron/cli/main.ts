@@ -1,0 +1,151 @@
+// The `patchbay` command line: a thin adapter that reads files, calls the shared core and prints.
+import { Command, CommanderError, Option } from 'commander'
+import { ExitCode } from '../../shared/api/exit-codes.ts'
+import { applyCommand, destroyCommand } from './commands/apply.ts'
+import { domainsCommand } from './commands/domains.ts'
+import { exportCommand } from './commands/export.ts'
+import { importCommand } from './commands/import.ts'
+import { pipeworkCommand } from './commands/pipework.ts'
+import { planCommand } from './commands/plan.ts'
+import { serveCommand } from './commands/serve.ts'
+import { statusCommand } from './commands/status.ts'
+import { validateCommand } from './commands/validate.ts'
+import { verifyCommand } from './commands/verify.ts'
+import { healCommand, watchCommand } from './commands/watch.ts'
+import { type CliIo, InputError, processIo } from './io.ts'
+
+export async function main(argv: readonly string[], io: CliIo = processIo): Promise<ExitCode> {
+  let code: ExitCode = ExitCode.ok
+  const run =
+    <A extends unknown[]>(command: (io: CliIo, ...args: A) => Promise<ExitCode>) =>
+    async (...args: A) => {
+      code = await command(io, ...args)
+    }
+
+  const program = new Command('patchbay')
+    .description(
+      'Container network labs from a file: validate, see broadcast domains, convert pipework scripts',
+    )
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .showHelpAfterError()
+    .enablePositionalOptions()
+
+  program
+    .command('validate')
+    .description('check a lab file; every problem with its line (exit 2 when there is any error)')
+    .argument('<lab>', 'lab file, or - for standard input')
+    .option('--json', 'print {"ok", "problems"} as JSON')
+    .action(run(validateCommand))
+
+  program
+    .command('domains')
+    .description('broadcast domains of a lab: which guest interfaces share a segment')
+    .argument('<lab>', 'lab file, or - for standard input')
+    .option('--json', 'print {"domains":[{"id","vlan","members"}]} as JSON')
+    .option('--observed', 'from the kernel and OVS instead of the file')
+    .action(run(domainsCommand))
+
+  type EngineCommand = (io: CliIo, lab: string, options: { json?: boolean }) => Promise<ExitCode>
+  const engineCommand = (name: string, description: string, json: string, action: EngineCommand) =>
+    program
+      .command(name)
+      .description(description)
+      .argument('<lab>', 'lab file, or - for standard input')
+      .option('--json', json)
+      .action(run(action))
+  engineCommand(
+    'plan',
+    'what apply would do: ops with their commands and pipework equivalents; changes nothing',
+    'print {"ops":[…]}',
+    planCommand,
+  )
+  engineCommand(
+    'apply',
+    'converge this machine to the lab; a second apply does nothing',
+    'print the outcome as JSON',
+    applyCommand,
+  )
+  engineCommand(
+    'destroy',
+    'remove everything the lab made; nothing else is touched',
+    'print the outcome as JSON',
+    destroyCommand,
+  )
+  engineCommand(
+    'status',
+    'desired vs observed, per link: up, down, missing, drifted',
+    'print {"inSync","links"}',
+    statusCommand,
+  )
+  engineCommand(
+    'verify',
+    'real pings between guests: expected vs reachable (exit 1 on a mismatch)',
+    'print {"ok","pairs"}',
+    verifyCommand,
+  )
+
+  program
+    .command('import')
+    .description('turn a shell script of pipework lines into a lab file (YAML on stdout)')
+    .argument('<script>', 'script file, or - for standard input')
+    .option('--name <name>', 'lab name', 'imported')
+    .action(run(importCommand))
+
+  program
+    .command('export')
+    .description('the equivalent pipework command lines of a lab')
+    .argument('<lab>', 'lab file, or - for standard input')
+    .addOption(new Option('--format <format>', 'output format').choices(['pipework']).default('pipework'))
+    .action(run(exportCommand))
+
+  program
+    .command('watch')
+    .description('live link-state events of a lab, one line each, until interrupted')
+    .argument('<lab>', 'lab file, or - for standard input')
+    .option('--json', 'one JSON object per line')
+    .option('--heal', 're-attach the links of a lab container that restarts')
+    .option('--counters', 'also rx/tx byte counters and rates, once a second')
+    .action(run(watchCommand))
+
+  program
+    .command('serve')
+    .description('the editor and its API on 127.0.0.1 (prints the URL with its one-time token)')
+    .option('--port <n>', 'port to listen on (default: any free one)')
+    .action(async (options: { port?: string }) => {
+      code = await serveCommand(io, options)
+    })
+
+  program
+    .command('heal')
+    .description('keep a lab whole: re-attach the links of its containers when they restart (a service)')
+    .argument('<lab>', 'lab file')
+    .option('--json', 'one JSON object per healing')
+    .action(run(healCommand))
+
+  program
+    .command('pipework')
+    .description('drop-in pipework: the same arguments, carried out by the engine and recorded in a lab file')
+    .argument('[args...]', 'pipework arguments, e.g. ovs0 test1 10.0.0.1/24 @100')
+    .passThroughOptions()
+    .allowUnknownOption()
+    .helpOption(false)
+    .action(async (args: string[]) => {
+      code = await pipeworkCommand(io, args)
+    })
+
+  try {
+    await program.parseAsync([...argv], { from: 'user' })
+    return code
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // --help and --version end here too, with exit code 0.
+      return e.exitCode === 0 ? ExitCode.ok : ExitCode.invalid
+    }
+    if (e instanceof InputError) {
+      io.stderr(`patchbay: ${e.message}\n`)
+      return ExitCode.invalid
+    }
+    throw e
+  }
+}
