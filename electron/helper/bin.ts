@@ -1,0 +1,3 @@
+import { helperMain } from './helper.ts'
+
+void helperMain()

@@ -1,0 +1,30 @@
+// The preload: a few named functions, one per call of shared/api/contract.ts, and nothing generic
+// (no invoke(channel, …) reaches the page). Sandboxed preloads may only require 'electron'.
+import { contextBridge, ipcRenderer } from 'electron'
+import { API_CALLS } from '../../shared/api/calls.ts'
+
+const patchbay = Object.fromEntries(
+  API_CALLS.map((call) => [call, (request: unknown) => ipcRenderer.invoke(call, request)]),
+)
+
+/**
+ * Live state: main answers a watch request with a MessagePort that carries the lab's events; the
+ * page gets only a callback and a function to stop, never the port or ipcRenderer.
+ */
+const watch = (lab: unknown, onEvent: (event: unknown) => void): (() => void) => {
+  let port: MessagePort | null = null
+  let stopped = false
+  ipcRenderer.once('watch-port', (event) => {
+    port = event.ports[0] ?? null
+    if (!port || stopped) return port?.close()
+    port.onmessage = (message) => onEvent(message.data)
+  })
+  ipcRenderer.send('watch', lab)
+  return () => {
+    stopped = true
+    port?.close()
+  }
+}
+
+contextBridge.exposeInMainWorld('patchbay', patchbay)
+contextBridge.exposeInMainWorld('patchbayLive', { watch })
