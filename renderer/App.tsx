@@ -1,0 +1,96 @@
+import { ReactFlowProvider } from '@xyflow/react'
+import { useMemo, useState } from 'react'
+import type { ApiReply } from '../shared/api/contract.ts'
+import { broadcastDomains } from '../shared/l2/domains.ts'
+import { checkLab } from '../shared/lab/check.ts'
+import type { Client } from './api/client.ts'
+import { Canvas } from './canvas/Canvas.tsx'
+import { vlanColour } from './canvas/vlan-colour.ts'
+import { useDocument } from './document/use-document.ts'
+import { Inspector } from './panels/Inspector.tsx'
+import { Output } from './panels/Output.tsx'
+import { Palette } from './panels/Palette.tsx'
+import { Toolbar } from './panels/Toolbar.tsx'
+import { useShortcuts } from './ui/shortcuts.ts'
+
+/** The broadcast domains as drawn, and (after apply) as the kernel has them, differences marked. */
+function Legend({ client }: { client: Client }) {
+  const lab = useDocument((s) => s.lab)
+  const checked = useMemo(() => checkLab(lab), [lab])
+  const drawn = checked.lab ? broadcastDomains(checked.lab).domains : []
+  const [observed, setObserved] = useState<ApiReply<'domains'>['domains'] | null>(null)
+  const observedKeys = new Set((observed ?? []).map((d) => d.members.join(' ')))
+  const drawnKeys = new Set(drawn.map((d) => d.members.join(' ')))
+  return (
+    <div className="legend">
+      {drawn.map((d) => {
+        const differs = observed !== null && !observedKeys.has(d.members.join(' '))
+        return (
+          <div
+            key={d.id}
+            className={`domain${differs ? ' differs' : ''}`}
+            data-domain-members={d.members.join(' ')}
+            data-domain-vlan={d.vlan ?? ''}
+            data-differs={String(differs)}
+          >
+            <span
+              className="chip"
+              style={
+                d.vlan !== null
+                  ? { background: vlanColour(d.vlan).css, color: vlanColour(d.vlan).ink }
+                  : undefined
+              }
+            >
+              {d.vlan ?? 'untagged'}
+            </span>{' '}
+            {d.members.join(', ')}
+            {differs && ' (not so on the machine)'}
+          </div>
+        )
+      })}
+      <button
+        type="button"
+        data-action="observed-domains"
+        onClick={async () =>
+          setObserved(observed ? null : (await client.call('domains', { lab, observed: true })).domains)
+        }
+      >
+        {observed ? 'hide the machine’s view' : 'compare with the machine'}
+      </button>
+      {observed?.map((d) => (
+        <div
+          key={d.id}
+          className={`domain observed${drawnKeys.has(d.members.join(' ')) ? '' : ' differs'}`}
+          data-observed-members={d.members.join(' ')}
+        >
+          on the machine: {d.vlan ?? 'untagged'} {d.members.join(', ')}
+        </div>
+      ))}
+      {checked.problems.map((p) => (
+        <div key={`${p.path.join('.')}${p.message}`} className={`problem ${p.severity}`}>
+          {p.message}
+        </div>
+      ))}
+    </div>
+  )
+}
+
+export function App({ client }: { client: Client }) {
+  useShortcuts()
+  return (
+    <ReactFlowProvider>
+      <div className="app">
+        <Toolbar client={client} />
+        <div className="main">
+          <Palette />
+          <Canvas />
+          <div className="side">
+            <Inspector client={client} />
+            <Legend client={client} />
+          </div>
+        </div>
+        <Output client={client} />
+      </div>
+    </ReactFlowProvider>
+  )
+}

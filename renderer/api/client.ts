@@ -1,0 +1,61 @@
+// The renderer's side of shared/api/contract.ts over `serve`: typed calls, the token in a header,
+// replies checked against the same schemas the server used.
+import { type ApiCall, ApiError, type ApiReply, type ApiRequest, api } from '../../shared/api/contract.ts'
+
+export class ApiFailure extends Error {
+  constructor(
+    message: string,
+    readonly problems: NonNullable<ApiError['problems']> = [],
+  ) {
+    super(message)
+  }
+}
+
+export interface Client {
+  call<C extends ApiCall>(call: C, request: ApiRequest<C>): Promise<ApiReply<C>>
+  /** Opens the live stream of a lab's events. */
+  watch(lab: unknown, onEvent: (event: unknown) => void): () => void
+}
+
+export function httpClient(token: string, origin = window.location.origin): Client {
+  return {
+    async call(call, request) {
+      const res = await fetch(`${origin}/api/${call}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify(request),
+      })
+      const body: unknown = await res.json()
+      if (!res.ok) {
+        const error = ApiError.safeParse(body)
+        throw new ApiFailure(
+          error.success ? error.data.error : `HTTP ${res.status}`,
+          error.data?.problems ?? [],
+        )
+      }
+      return api[call].res.parse(body) as ApiReply<typeof call>
+    },
+    watch(lab, onEvent) {
+      const ws = new WebSocket(`${origin.replace(/^http/, 'ws')}/ws?token=${encodeURIComponent(token)}`)
+      ws.onopen = () => ws.send(JSON.stringify({ type: 'watch', lab }))
+      ws.onmessage = (m) => onEvent(JSON.parse(String(m.data)))
+      return () => ws.close()
+    },
+  }
+}
+
+/** The desktop app's client: the preload's named functions (window.patchbay), one per call. */
+export function ipcClient(
+  bridge: Record<string, (request: unknown) => Promise<unknown>>,
+  live?: { watch(lab: unknown, onEvent: (event: unknown) => void): () => void },
+): Client {
+  return {
+    async call(call, request) {
+      const fn = bridge[call]
+      if (!fn) throw new ApiFailure(`the desktop app has no call ${call}`)
+      return api[call].res.parse(await fn(request)) as ApiReply<typeof call>
+    },
+    // In the desktop app the live state arrives on a MessagePort the preload keeps to itself.
+    watch: (lab, onEvent) => live?.watch(lab, onEvent) ?? (() => {}),
+  }
+}

@@ -1,0 +1,164 @@
+// File and engine actions. The renderer sends the lab; the server plans; apply takes the plan id.
+import { useRef } from 'react'
+import { loadLab } from '../../shared/lab/load.ts'
+import { saveLab } from '../../shared/lab/save.ts'
+import { ApiFailure, type Client } from '../api/client.ts'
+import { autoLayout } from '../document/auto-layout.ts'
+import { useDocument } from '../document/use-document.ts'
+import { stopWatching } from '../live/watching.ts'
+import { useUi } from '../ui/store.ts'
+
+export function Toolbar({ client }: { client: Client }) {
+  const { lab, load, undo, redo, past, future, change } = useDocument()
+  const { busy, setBusy, show, paintVlan, setPaint, showDomains, toggleDomains } = useUi()
+  const file = useRef<HTMLInputElement>(null)
+
+  const run = async (what: string, action: () => Promise<void>) => {
+    setBusy(what)
+    try {
+      await action()
+    } catch (e) {
+      const problems = e instanceof ApiFailure ? e.problems.map((p) => `${p.field}: ${p.message}`) : []
+      show({ kind: 'text', title: `${what} failed: ${(e as Error).message}`, lines: problems, failed: true })
+    } finally {
+      setBusy(null)
+    }
+  }
+
+  return (
+    <div className="toolbar">
+      <button type="button" onClick={() => load({ patchbay: 1, name: 'new-lab', nodes: {}, links: [] })}>
+        New
+      </button>
+      <button type="button" onClick={() => file.current?.click()}>
+        Open
+      </button>
+      <input
+        ref={file}
+        type="file"
+        accept=".yaml,.yml"
+        hidden
+        onChange={async (e) => {
+          const text = await e.target.files?.[0]?.text()
+          const loaded = text !== undefined ? loadLab(text, e.target.files?.[0]?.name) : null
+          if (loaded?.lab) load(loaded.lab)
+          else if (loaded)
+            show({
+              kind: 'text',
+              title: 'not a valid lab',
+              lines: loaded.problems.map((p) => p.message),
+              failed: true,
+            })
+        }}
+      />
+      <button
+        type="button"
+        onClick={() => {
+          const url = URL.createObjectURL(new Blob([saveLab(lab)], { type: 'text/yaml' }))
+          const a = Object.assign(document.createElement('a'), { href: url, download: `${lab.name}.yaml` })
+          a.click()
+          URL.revokeObjectURL(url)
+        }}
+      >
+        Save
+      </button>
+      <input
+        className="lab-name"
+        data-field="lab-name"
+        aria-label="lab name"
+        value={lab.name}
+        onChange={(e) => {
+          const name = e.target.value
+          change((l) => ({ ...l, name }))
+        }}
+      />
+      <button type="button" disabled={past.length === 0} onClick={undo}>
+        Undo
+      </button>
+      <button type="button" disabled={future.length === 0} onClick={redo}>
+        Redo
+      </button>
+      <button
+        type="button"
+        data-action="layout"
+        onClick={async () => {
+          const next = await autoLayout(lab)
+          change(() => next)
+        }}
+      >
+        Layout
+      </button>
+      <span className="sep" />
+      <label>
+        paint VLAN{' '}
+        <input
+          className="paint"
+          data-paint
+          placeholder="off"
+          value={paintVlan ?? ''}
+          onChange={(e) => setPaint(/^\d+$/.test(e.target.value) ? Number(e.target.value) : null)}
+        />
+      </label>
+      <label>
+        <input type="checkbox" checked={showDomains} onChange={toggleDomains} data-toggle="domains" /> domains
+      </label>
+      <span className="sep" />
+      <button
+        type="button"
+        data-action="apply"
+        disabled={busy !== null}
+        onClick={() =>
+          run('plan', async () => {
+            const plan = await client.call('planLab', { lab })
+            if (plan.problems.length > 0) {
+              show({
+                kind: 'text',
+                title: 'cannot apply',
+                lines: plan.problems.map((p) => p.message),
+                failed: true,
+              })
+              return
+            }
+            show({ kind: 'plan', plan })
+          })
+        }
+      >
+        Apply
+      </button>
+      <button
+        type="button"
+        data-action="verify"
+        disabled={busy !== null}
+        onClick={() =>
+          run('verify', async () => show({ kind: 'matrix', ...(await client.call('verifyLab', { lab })) }))
+        }
+      >
+        Verify
+      </button>
+      <button
+        type="button"
+        data-action="destroy"
+        disabled={busy !== null}
+        onClick={() =>
+          run('destroy', async () => {
+            stopWatching()
+            const result = await client.call('destroyLab', { lab })
+            show({
+              kind: 'text',
+              title: result.ok ? `destroyed: ${result.done.length} ops` : 'destroy failed',
+              lines: result.done,
+              failed: !result.ok,
+            })
+          })
+        }
+      >
+        Destroy
+      </button>
+      {busy && (
+        <span className="busy" data-busy={busy}>
+          {busy}…
+        </span>
+      )}
+    </div>
+  )
+}
