@@ -276,7 +276,7 @@ class LinkPlanner {
       ),
       this.op(
         'guest.configure',
-        Phase.configure,
+        Phase.ports,
         {
           tool: 'ip',
           target: this.guestTarget,
@@ -544,13 +544,16 @@ class LinkPlanner {
     const target = this.guestTarget
     const addresses = staticAddresses(this.link)
     const node = this.ctx.lab.nodes[this.link.guest]
-    if (
+    const ipv6Off =
       !have &&
       target.kind === 'container' &&
       node?.kind === 'container' &&
       node.image === undefined &&
       addresses.some((a) => a.family === 6)
-    ) {
+    // The guest's end needs only the cable: it is set up while the host's end joins its bridge (the
+    // ports phase), unless Docker's IPv6 switch must be turned on first, in that same phase.
+    const phase = ipv6Off ? Phase.configure : Phase.ports
+    if (ipv6Off) {
       // Docker turns IPv6 off in a container's namespace; the lab's own containers are made
       // with it on, a user's container gets it on for this one interface.
       ops.push(
@@ -581,7 +584,7 @@ class LinkPlanner {
       ops.push(
         this.op(
           'guest.configure',
-          Phase.configure,
+          phase,
           { tool: 'ip', target, line: ['link', 'set', this.ifname, 'address', resolveMac(this.link.mac)] },
           null,
           `${this.linkId} has MAC ${have.mac}, the lab says ${resolveMac(this.link.mac)}`,
@@ -593,7 +596,7 @@ class LinkPlanner {
       ops.push(
         this.op(
           'guest.configure',
-          Phase.configure,
+          phase,
           { tool: 'ip', target, line: ['link', 'set', this.ifname, 'mtu', String(this.link.mtu)] },
           null,
           `${this.linkId} has MTU ${have.mtu}, the lab says ${this.link.mtu}`,
@@ -608,7 +611,7 @@ class LinkPlanner {
       ops.push(
         this.op(
           'address.add',
-          Phase.configure,
+          phase,
           { tool: 'ip', target, line: ['addr', 'add', address.text, ...extra, 'dev', this.ifname] },
           have ? { tool: 'ip', target, line: ['addr', 'del', address.text, 'dev', this.ifname] } : null,
           `${this.linkId} should have ${address.text}`,
@@ -623,7 +626,7 @@ class LinkPlanner {
         ops.push(
           this.op(
             'address.delete',
-            Phase.configure,
+            phase,
             { tool: 'ip', target, line: ['addr', 'del', extra, 'dev', this.ifname] },
             { tool: 'ip', target, line: ['addr', 'add', extra, 'dev', this.ifname] },
             `${this.linkId} has ${extra}, which the lab does not name`,
@@ -636,7 +639,7 @@ class LinkPlanner {
       ops.push(
         this.op(
           'guest.configure',
-          Phase.configure,
+          phase,
           { tool: 'ip', target, line: ['link', 'set', this.ifname, 'up'] },
           null,
           `bring ${this.linkId} up`,
@@ -657,7 +660,7 @@ class LinkPlanner {
       ops.push(
         this.op(
           'guest.configure',
-          Phase.configure,
+          phase,
           { tool: 'ip', target, line: ['route', 'replace', 'default', 'via', gateway, 'dev', this.ifname] },
           null,
           `${this.link.guest}'s default route goes via ${gateway}`,

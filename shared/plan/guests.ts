@@ -24,11 +24,11 @@ export function planGuests(ctx: PlanContext): PlanPart {
           node: name,
         },
         {
-          // The netns carries its own ownership mark on its loopback device (a phase later: the
-          // namespace must exist before anything can run in it).
+          // The netns carries its own ownership mark on its loopback device, set in the same
+          // `ip -batch` as its links' settings (the namespace must exist before anything runs in it).
           id: `netns.mark:${name}`,
           host: ctx.host,
-          phase: Phase.bridges,
+          phase: Phase.ports,
           action: 'guest.configure',
           exec: {
             tool: 'ip',

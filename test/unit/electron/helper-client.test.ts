@@ -21,10 +21,10 @@ describe('a desktop user without root', () => {
     const plan = await handlers.planLab({ lab })
     expect(plan.ops.map((op) => op.action)).toEqual([
       'netns.create',
-      'guest.configure',
       'ovs.bridge.create',
       'veth.create',
       'veth.configure',
+      'guest.configure',
       'ovs.port.add',
       'guest.configure',
     ])

@@ -3,7 +3,7 @@ import { loadLab } from '../../../shared/lab/load.ts'
 import type { Lab } from '../../../shared/lab/schema.ts'
 import { linkMark, OVS_LAB_KEY, OVS_LINK_KEY } from '../../../shared/plan/device-names.ts'
 import type { ObservedHost } from '../../../shared/plan/observed.ts'
-import { execArgv } from '../../../shared/plan/op.ts'
+import { execArgv, Phase } from '../../../shared/plan/op.ts'
 import { planDestroy, planLab } from '../../../shared/plan/plan.ts'
 import { readScenario } from '../../support/scenarios.ts'
 import { emptyHost, iface, netnsGuest } from './fixtures.ts'
@@ -51,9 +51,12 @@ describe('planning the single-host VLAN scenario on an empty machine', () => {
       ...Array(4).fill('container.create'),
       'ovs.bridge.create',
       ...Array(4).fill(['veth.create', 'veth.configure']).flat(),
-      ...Array(4).fill('ovs.port.add'),
-      ...Array(4).fill(['address.add', 'guest.configure']).flat(),
+      // The host end joins its bridge while the guest sets up its end: one phase, side by side.
+      ...Array(4).fill(['ovs.port.add', 'address.add', 'guest.configure']).flat(),
     ])
+    const phases = new Map(plan.ops.map((op) => [op.action, op.phase]))
+    expect(phases.get('ovs.port.add')).toBe(Phase.ports)
+    expect(phases.get('address.add')).toBe(Phase.ports)
     const argv = plan.ops.map((op) => execArgv(op.exec).join(' '))
     expect(argv).toContain(
       'ovs-vsctl --may-exist add-br ovs0 -- set bridge ovs0 datapath_type=netdev external_ids:patchbay-lab=single-host-vlan',
