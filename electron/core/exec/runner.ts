@@ -1,11 +1,13 @@
 // Every process patchbay starts goes through here: an argv array, never a shell string, and a
 // record of what ran so tests (and `plan`) can show exactly which commands touched the machine.
-import { execa } from 'execa'
+import { spawn } from 'node:child_process'
 
 export interface CommandRecord {
   readonly argv: readonly string[]
   readonly exitCode: number | null
   readonly durationMs: number
+  /** performance.now() at its start: lets the bench say where an apply's time went. */
+  readonly startedMs: number
   readonly stderr: string
 }
 
@@ -44,22 +46,59 @@ export class Runner {
     const [file, ...args] = argv
     if (file === undefined) throw new Error('an empty command line')
     const started = performance.now()
-    const result = await execa(file, args, {
-      shell: false,
-      reject: false,
-      stripFinalNewline: true,
-      timeout: options.timeoutMs ?? 30_000,
-      ...(options.input !== undefined ? { input: options.input } : { stdin: 'ignore' as const }),
-    })
-    const exitCode = result.exitCode ?? null
-    this.log.push({
+    const result = await spawnAndWait(file, args, options)
+    const record = {
       argv: [...argv],
-      exitCode,
+      exitCode: result.exitCode,
       durationMs: performance.now() - started,
-      stderr: String(result.stderr),
-    })
-    if (exitCode !== 0 && !options.allowFailure)
-      throw new CommandFailed(argv, exitCode, String(result.stderr))
-    return { stdout: String(result.stdout), stderr: String(result.stderr), exitCode: exitCode ?? -1 }
+      startedMs: started,
+      stderr: result.stderr,
+    }
+    this.log.push(record)
+    processCommandLog.push(record)
+    if (result.exitCode !== 0 && !options.allowFailure)
+      throw new CommandFailed(argv, result.exitCode, result.stderr)
+    return { stdout: result.stdout, stderr: result.stderr, exitCode: result.exitCode ?? -1 }
   }
+}
+
+/**
+ * node:child_process directly, not execa: an apply starts hundreds of short processes, and execa's
+ * extra work per process cost a third more than the spawn itself (measured by `npm run bench`).
+ */
+function spawnAndWait(
+  file: string,
+  args: readonly string[],
+  options: RunOptions,
+): Promise<{ stdout: string; stderr: string; exitCode: number | null }> {
+  return new Promise((resolve) => {
+    const child = spawn(file, args, {
+      shell: false,
+      stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+      timeout: options.timeoutMs ?? 30_000,
+    })
+    const stdout: Buffer[] = []
+    const stderr: Buffer[] = []
+    child.stdout!.on('data', (chunk: Buffer) => stdout.push(chunk))
+    child.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk))
+    let failedToStart: Error | null = null
+    child.on('error', (e) => {
+      failedToStart = e
+    })
+    // A tool that exits before reading all of its input must not crash the engine with EPIPE.
+    child.stdin?.on('error', () => {})
+    child.stdin?.end(options.input)
+    child.on('close', (code, signal) => {
+      const text = (chunks: Buffer[]) =>
+        Buffer.concat(chunks)
+          .toString('utf8')
+          .replace(/\r?\n$/, '')
+      const err = text(stderr)
+      resolve({
+        stdout: text(stdout),
+        stderr: failedToStart ? `${failedToStart.message}${err ? `\n${err}` : ''}` : err,
+        exitCode: failedToStart || signal ? null : code,
+      })
+    })
+  })
 }
