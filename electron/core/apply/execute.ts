@@ -107,8 +107,10 @@ async function runBatch(
     const lines = await Promise.all(
       ops.map((op) => resolve(op.exec.tool === 'bridge' ? op.exec.line : execOf(op, 'ip').line, pids)),
     )
+    const script =
+      batch.tool === 'ip' ? await deletingAsGroup(ops, lines, prefix, deps.run) : ops.map(oneLine(lines))
     const result = await deps.run.run([...prefix, '-batch', '-'], {
-      input: `${lines.map((l) => l.join(' ')).join('\n')}\n`,
+      input: `${script.map((l) => l.line.join(' ')).join('\n')}\n`,
       allowFailure: true,
     })
     if (result.exitCode === 0) {
@@ -117,17 +119,67 @@ async function runBatch(
     }
     // ip stops at the first failing line and names it ("Command failed -:N"): the lines before it ran.
     const failedLine = Number(/Command failed -:(\d+)/.exec(result.stderr)?.[1] ?? 1)
-    for (const op of ops.slice(0, failedLine - 1)) finish(op)
-    const op = ops[failedLine - 1] ?? ops[0]!
+    const finished = new Set(script.slice(0, failedLine - 1).flatMap((l) => l.completes))
+    for (const op of finished) finish(op)
+    const op = script[failedLine - 1]?.owner ?? ops[0]!
     const message = result.stderr.replace(/Command failed -:\d+\s*/g, '').trim()
     // Deleting what is already gone (a tunnel that went with its underlay NIC) is what was asked.
     if (op.action.endsWith('.delete') && /Cannot find device/.test(message)) {
       finish(op)
-      ops = ops.slice(failedLine)
+      ops = ops.filter((o) => o !== op && !finished.has(o))
       continue
     }
     throw new StepFailed(op, `${execArgv(op.exec).join(' ')}: ${message || `exit ${result.exitCode}`}`)
   }
+}
+
+/** A line of a batch script, the op it belongs to, and the ops that are done once it ran. */
+interface ScriptLine {
+  readonly line: readonly string[]
+  readonly owner: Op
+  readonly completes: readonly Op[]
+}
+
+const oneLine =
+  (lines: readonly string[][]) =>
+  (op: Op, i: number): ScriptLine => ({ line: lines[i]!, owner: op, completes: [op] })
+
+/** From this many device deletions on, a batch deletes them as one group. */
+const GROUP_DELETE_MIN = 3
+
+/**
+ * The kernel waits for a grace period after each device it deletes (about 25 ms here), so 100
+ * `link del` lines take 2.5 s. Put into one unused device group and deleted with `link del group`,
+ * they go in one unregistration: 40 ms. The group is checked to be empty first, so nothing that
+ * is not the lab's can be in it.
+ */
+async function deletingAsGroup(
+  ops: readonly Op[],
+  lines: readonly string[][],
+  prefix: readonly string[],
+  run: Runner,
+): Promise<ScriptLine[]> {
+  const isDelete = (i: number) => lines[i]![0] === 'link' && lines[i]![1] === 'del' && lines[i]!.length === 3
+  const deletes = ops.filter((_, i) => isDelete(i))
+  if (deletes.length < GROUP_DELETE_MIN) return ops.map(oneLine(lines))
+  const group = await unusedGroup(prefix, run)
+  if (group === null) return ops.map(oneLine(lines))
+  const script: ScriptLine[] = ops.map((op, i) =>
+    isDelete(i)
+      ? { line: ['link', 'set', 'dev', lines[i]![2]!, 'group', group], owner: op, completes: [] }
+      : { line: lines[i]!, owner: op, completes: [op] },
+  )
+  script.push({ line: ['link', 'del', 'group', group], owner: deletes[0]!, completes: deletes })
+  return script
+}
+
+async function unusedGroup(prefix: readonly string[], run: Runner): Promise<string | null> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const group = String(0x10000000 + Math.floor(Math.random() * 0x6fffffff))
+    const seen = await run.run([...prefix, '-o', 'link', 'show', 'group', group], { allowFailure: true })
+    if (seen.exitCode === 0 && seen.stdout.trim() === '') return group
+  }
+  return null
 }
 
 async function runDocker(op: Op, deps: ExecuteDeps, finish: (op: Op) => void): Promise<void> {
