@@ -28,3 +28,24 @@ export function bigLab(bridges: number, guests: number, name = 'bench'): Lab {
   }
   return { patchbay: 1, name, nodes, links, layout }
 }
+
+/**
+ * The speed bench's lab: `n` guests on one OVS bridge, on 10 VLANs with a /24 each. Netns guests
+ * are the lab's own; container guests must exist already (the lab only wires them), as pipework's do.
+ */
+export function oneBridgeLab(prefix: string, n: number, kind: 'netns' | 'container'): Lab {
+  const bridge = `${prefix}-s`
+  const nodes: Lab['nodes'] = { [bridge]: { kind: 'ovs-bridge' } }
+  const links: NonNullable<Lab['links']> = []
+  for (let i = 0; i < n; i++) {
+    const guest = guestName(prefix, kind, i)
+    nodes[guest] = { kind }
+    links.push({ guest, to: bridge, ip: benchAddress(i), vlan: benchVlan(i) })
+  }
+  return { patchbay: 1, name: `${prefix}-${kind === 'netns' ? 'n' : 'c'}${n}`, nodes, links }
+}
+
+export const guestName = (prefix: string, kind: 'netns' | 'container', i: number) =>
+  `${prefix}-${kind === 'netns' ? 'g' : 'c'}${i}`
+export const benchVlan = (i: number) => 10 * (1 + (i % 10))
+export const benchAddress = (i: number) => `10.${benchVlan(i)}.0.${1 + Math.floor(i / 10)}/24`

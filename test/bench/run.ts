@@ -1,19 +1,27 @@
-// `npm run bench`: figures, not tests. Prints one JSON document (and a short table on stderr).
-// This first cut measures the pure model and the canvas; apply against pipework comes with the
-// speed work.
-import { mkdtempSync, writeFileSync } from 'node:fs'
-import { cpus, tmpdir } from 'node:os'
+// `npm run bench`: figures, not tests. Prints one JSON document on stdout and a short table on
+// stderr, and draws the scaling picture into test/bench/results/. Needs root and the lab host
+// (build/lab-host.sh); PIPEWORK=/path/to/pipework adds the real pipework as the baseline.
+//   PATCHBAY_BENCH_PARTS=apply,events,domains,canvas   which parts run (all by default)
+//   PATCHBAY_BENCH_RUNS=3                              runs per figure (5 at N=10)
+import { execFileSync } from 'node:child_process'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { cpus, release } from 'node:os'
 import { join } from 'node:path'
-import { chromium } from 'playwright-core'
-import { createEngine } from '../../electron/core/create-engine.ts'
-import { serve } from '../../electron/serve/server.ts'
+import { DockerApi } from '../../electron/core/drivers/docker-api.ts'
 import { broadcastDomains } from '../../shared/l2/domains.ts'
-import { saveLab } from '../../shared/lab/save.ts'
+import { type ApplyFigure, applyFigure, cleanUp, makeContainers, removeContainers } from './apply.ts'
+import { canvasFigure } from './canvas.ts'
+import { scalingSvg } from './chart.ts'
+import { eventFigure } from './events.ts'
 import { bigLab } from './labs.ts'
+import { round, spread } from './stats.ts'
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
-const spread = (xs: number[]) => ({ min: Math.min(...xs), median: median(xs), max: Math.max(...xs) })
-const round = (x: number) => Math.round(x * 100) / 100
+const parts = new Set((process.env.PATCHBAY_BENCH_PARTS ?? 'apply,events,domains,canvas').split(','))
+const runsAt = (n: number) => Number(process.env.PATCHBAY_BENCH_RUNS ?? (n <= 10 ? 5 : 3))
+const pipework = process.env.PIPEWORK || undefined
+const SIZES = [10, 50, 100]
+const results = join(import.meta.dirname, 'results')
+const say = (line: string) => process.stderr.write(`${line}\n`)
 
 function domainsFigure(ports: number) {
   const lab = bigLab(Math.max(1, Math.round(ports / 50)), ports)
@@ -26,86 +34,91 @@ function domainsFigure(ports: number) {
   return { ports, ms: spread(runs) }
 }
 
-async function canvasFigure() {
-  // 1,000 nodes (100 bridges, 900 guests) and 1,500 links: 900 guest links, the chain of 99
-  // trunks, and more trunks between bridges further apart until there are 1,500.
-  const lab = bigLab(100, 900, 'canvas-bench')
-  for (let step = 2; lab.links!.length < 1500; step++) {
-    for (let b = 0; b + step < 100 && lab.links!.length < 1500; b++) {
-      lab.links!.push({ between: [`s${b}`, `s${b + step}`], trunk: [10 * step] })
+function machine() {
+  const ovs = (() => {
+    try {
+      return execFileSync('ovs-vsctl', ['--version'], { encoding: 'utf8' }).split('\n')[0]
+    } catch {
+      return null
     }
-  }
-  const dir = mkdtempSync(join(tmpdir(), 'patchbay-bench-'))
-  const file = join(dir, 'big.yaml')
-  writeFileSync(file, saveLab(lab))
-  const server = await serve({
-    engine: createEngine({ stateDir: dir }),
-    staticDir: join(import.meta.dirname, '..', '..', 'dist', 'renderer'),
-  })
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-    ],
-  })
-  try {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } })
-    await page.goto(server.url)
-    await page.waitForSelector('[data-node-id="ovs0"]')
-    const started = performance.now()
-    await page.locator('input[type=file]').setInputFiles(file)
-    await page.waitForSelector('[data-node-id="g899"]', { state: 'attached', timeout: 60_000 })
-    const loadMs = round(performance.now() - started)
-    const frames = async (gesture: 'pan' | 'zoom') => {
-      const pane = (await page.locator('.react-flow__pane').boundingBox())!
-      // A string, not a function: the TypeScript loader would add helpers the page does not have.
-      const measuring = page.evaluate(`new Promise((resolve) => {
-        const times = []
-        let last = performance.now()
-        const tick = (now) => {
-          times.push(now - last)
-          last = now
-          if (times.length < 90) requestAnimationFrame(tick)
-          else resolve(times.slice(5))
-        }
-        requestAnimationFrame(tick)
-      })`) as Promise<number[]>
-      await page.mouse.move(pane.x + pane.width / 2, pane.y + pane.height / 2)
-      if (gesture === 'pan') {
-        await page.mouse.down()
-        for (let i = 0; i < 60; i++)
-          await page.mouse.move(pane.x + pane.width / 2 - i * 8, pane.y + pane.height / 2 - i * 4)
-        await page.mouse.up()
-      } else {
-        for (let i = 0; i < 30; i++) await page.mouse.wheel(0, i < 15 ? -60 : 60)
-      }
-      const times = await measuring
-      return { frameMs: spread(times.map(round)), fps: round(1000 / median(times)) }
-    }
-    return {
-      nodes: Object.keys(lab.nodes).length,
-      links: lab.links!.length,
-      loadMs,
-      pan: await frames('pan'),
-      zoom: await frames('zoom'),
-    }
-  } finally {
-    await browser.close()
-    await server.close()
+  })()
+  return {
+    cores: cpus().length,
+    cpu: cpus()[0]?.model ?? 'unknown',
+    kernel: release(),
+    node: process.version,
+    ovs,
+    pipework: pipework ? { path: pipework, lines: readFileSync(pipework, 'utf8').split('\n').length } : null,
   }
 }
 
-const result = {
-  machine: { cores: cpus().length, node: process.version },
-  domains: [domainsFigure(1000), domainsFigure(10000)],
-  canvas: await canvasFigure(),
+async function applyFigures(): Promise<ApplyFigure[]> {
+  if (pipework && !existsSync(pipework)) throw new Error(`PIPEWORK=${pipework}: no such file`)
+  const prefix = `pbb${Math.random().toString(16).slice(2, 5)}`
+  const docker = new DockerApi()
+  const figures: ApplyFigure[] = []
+  say(`apply: making ${Math.max(...SIZES)} containers for the container runs…`)
+  const containers = await makeContainers(prefix, Math.max(...SIZES), docker)
+  try {
+    // Untimed: the engine probes the host's capabilities once per process, as the editor does.
+    await applyFigure({ prefix, n: 1, kind: 'netns', runs: 1, pipework: undefined, docker, containers })
+    for (const kind of ['netns', 'container'] as const) {
+      for (const n of SIZES) {
+        const figure = await applyFigure({ prefix, n, kind, runs: runsAt(n), pipework, docker, containers })
+        figures.push(figure)
+        const base = 'median' in figure.pipework ? `, pipework ${figure.pipework.median} ms` : ''
+        say(
+          `apply ${kind} N=${n}: patchbay ${figure.patchbay.apply.median} ms (no-op ${figure.patchbay.noop.median}, destroy ${figure.patchbay.destroy.median}), lower bound ${figure.lowerBound.median} ms${base}`,
+        )
+      }
+    }
+  } finally {
+    await cleanUp(prefix, docker, containers)
+    await removeContainers(prefix, docker)
+  }
+  return figures
 }
-console.log(JSON.stringify(result, null, 2))
-console.error(
-  `domains 1k ports: ${result.domains[0]!.ms.median} ms, 10k: ${result.domains[1]!.ms.median} ms; canvas ${result.canvas.nodes} nodes / ${result.canvas.links} links: pan ${result.canvas.pan.fps} fps, zoom ${result.canvas.zoom.fps} fps`,
-)
+
+const result: Record<string, unknown> = { machine: machine() }
+if (parts.has('apply')) {
+  const figures = await applyFigures()
+  result.apply = figures
+  mkdirSync(results, { recursive: true })
+  writeFileSync(
+    join(results, 'scaling-containers.svg'),
+    scalingSvg(figures, 'container', 'Apply time, N containers on one OVS bridge with VLANs'),
+  )
+  writeFileSync(
+    join(results, 'scaling-netns.svg'),
+    scalingSvg(figures, 'netns', 'Apply time, N netns guests on one OVS bridge with VLANs'),
+  )
+}
+if (parts.has('events')) {
+  result.events = await eventFigure(`pbe${Math.random().toString(16).slice(2, 5)}`, 200)
+  say(`events: p50 ${(result.events as { ms: { p50: number } }).ms.p50} ms`)
+}
+if (parts.has('domains')) result.domains = [domainsFigure(1000), domainsFigure(10000)]
+if (parts.has('canvas')) result.canvas = await canvasFigure()
+
+const json = JSON.stringify(result, null, 2)
+console.log(json)
+if (parts.size === 4) writeFileSync(join(results, 'latest.json'), `${json}\n`)
+say(table(result))
+
+function table(r: Record<string, unknown>): string {
+  const rows: string[] = []
+  for (const f of (r.apply as ApplyFigure[] | undefined) ?? []) {
+    const pw = 'median' in f.pipework ? `${f.pipework.median}` : '-'
+    rows.push(
+      `${f.kind.padEnd(9)} N=${String(f.n).padEnd(4)} patchbay ${String(f.patchbay.apply.median).padStart(7)} ms  no-op ${String(f.patchbay.noop.median).padStart(6)}  lower ${String(f.lowerBound.median).padStart(7)}  pipework ${pw.padStart(8)}  pw/pb ${f.ratios.pipeworkOverPatchbay ?? '-'}  pb/lower ${f.ratios.patchbayOverLowerBound}`,
+    )
+  }
+  const events = r.events as { ms: { p50: number; p95: number } } | undefined
+  if (events) rows.push(`events: p50 ${events.ms.p50} ms, p95 ${events.ms.p95} ms`)
+  const domains = r.domains as { ports: number; ms: { median: number } }[] | undefined
+  if (domains) rows.push(`domains: ${domains.map((d) => `${d.ports} ports ${d.ms.median} ms`).join(', ')}`)
+  const canvas = r.canvas as { pan: { fps: number }; zoom: { fps: number } } | undefined
+  if (canvas)
+    rows.push(`canvas 1000 nodes / 1500 links: pan ${canvas.pan.fps} fps, zoom ${canvas.zoom.fps} fps`)
+  return rows.join('\n')
+}
