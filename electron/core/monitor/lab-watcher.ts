@@ -157,7 +157,7 @@ export class LabWatcher extends EventEmitter<{ event: [WatchEvent] }> {
     this.timer = setTimeout(() => {
       this.timer = null
       void this.look()
-    }, this.options.settleMs ?? 10)
+    }, this.options.settleMs ?? 2)
   }
 
   /** Reads the lab's part of the machine and reports the links whose state changed. */

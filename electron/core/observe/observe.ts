@@ -21,6 +21,7 @@ import type {
 } from '../../../shared/plan/observed.ts'
 import { ovsPrefix } from '../../../shared/plan/op.ts'
 import type { ContainerRuntime } from '../drivers/container-runtime.ts'
+import { isTemporaryNetns, runInNamespaces } from '../exec/many-netns.ts'
 import type { Runner } from '../exec/runner.ts'
 import { hostCapabilities } from './capabilities.ts'
 import { parseDefaultRoutes, parseInterfaces, splitBatchJson } from './ip-json.ts'
@@ -81,21 +82,54 @@ async function observeHost(
   const lo = interfaces.find((i) => i.name === 'lo')
   const guests: Record<string, ObservedGuest> = {}
   const v6 = ipv6Gateways(lab)
+  const containerNodes = guestNodes.filter(([, n]) => n.kind === 'container').map(([name]) => name)
+  const docker = new Map(containerNodes.map((name) => [name, containerName(lab.name, name, lab.nodes[name])]))
+  const states = new Map(
+    await Promise.all(
+      [...docker.values()].map(async (name) => [name, await deps.containers.inspect(name)] as const),
+    ),
+  )
+  // Every guest namespace read in one go; a guest with an IPv6 gateway needs a second read of its own.
+  const toRead = [
+    ...[...netnsNames].filter((name) => netns.includes(name)).map((name) => ({ node: name, ns: { name } })),
+    ...containerNodes.flatMap((node) => {
+      const state = states.get(docker.get(node)!)
+      return state?.running && state.pid > 0 ? [{ node, ns: { pid: state.pid } }] : []
+    }),
+  ].filter((g) => !v6.has(g.node))
+  const read = await runInNamespaces(
+    deps.run,
+    toRead.map((g) => ({ ns: g.ns, lines: ['addr show', 'route show default'] })),
+    { ipOptions: ['-s', '-j', '-d'] },
+  )
+  const inside = new Map(
+    toRead.flatMap((g, i) => {
+      const out = read.outputs[i]
+      return out ? [[g.node, parseGuestRead(out[0] ?? '[]', out[1] ?? '[]', null)] as const] : []
+    }),
+  )
   await Promise.all([
     ...[...netnsNames].map(async (name) => {
-      guests[name] = await observeNetnsGuest(deps.run, lab.name, name, netns.includes(name), v6.has(name))
+      guests[name] = await observeNetnsGuest(
+        deps.run,
+        lab.name,
+        name,
+        netns.includes(name),
+        v6.has(name),
+        inside.get(name),
+      )
     }),
-    ...guestNodes
-      .filter(([, n]) => n.kind === 'container')
-      .map(async ([name]) => {
-        guests[name] = await observeContainerGuest(
-          deps,
-          lab.name,
-          name,
-          containerName(lab.name, name, lab.nodes[name]),
-          v6.has(name),
-        )
-      }),
+    ...containerNodes.map(async (name) => {
+      guests[name] = await observeContainerGuest(
+        deps,
+        lab.name,
+        name,
+        docker.get(name)!,
+        states.get(docker.get(name)!) ?? null,
+        v6.has(name),
+        inside.get(name),
+      )
+    }),
   ])
   return {
     present: local || (exists && lo?.alias === nodeMark(lab.name, `host:${host}`)),
@@ -133,7 +167,7 @@ async function observeDhcpClients(dir: string): Promise<ObservedDhcpClient[]> {
 
 async function listNetns(): Promise<string[]> {
   try {
-    return await readdir('/run/netns')
+    return (await readdir('/run/netns')).filter((name) => !isTemporaryNetns(name))
   } catch {
     return [] // no namespace was ever named on this machine
   }
@@ -162,26 +196,27 @@ async function observeOvs(run: Runner, db: string | null): Promise<ObservedOvs |
   return parseOvs(bridges ?? '{"headings":[],"data":[]}', ports ?? '{"headings":[],"data":[]}')
 }
 
+type GuestRead = { interfaces: ObservedGuest['interfaces']; routes: ObservedGuest['routes'] }
+
 /** Interfaces and default routes inside a guest's namespace, in one `ip -batch`. */
-async function readGuestNetns(run: Runner, prefix: string[], ipv6Routes: boolean) {
+async function readGuestNetns(run: Runner, prefix: string[], ipv6Routes: boolean): Promise<GuestRead | null> {
   const result = await run.run([...prefix, '-s', '-j', '-d', '-batch', '-'], {
     input: 'addr show\nroute show default\n',
     allowFailure: true,
   })
   if (result.exitCode !== 0) return null
   const [addrs, routes] = splitBatchJson(result.stdout)
+  // A batch line cannot say -6, so IPv6 routes cost a second read, only for guests with an IPv6 gateway.
   const v6 = ipv6Routes
     ? await run.run([...prefix, '-6', '-j', 'route', 'show', 'default'], { allowFailure: true })
     : null
-  return {
-    interfaces: parseInterfaces(addrs ?? '[]'),
-    // A batch line cannot say -6, so IPv6 routes cost a second read, only for guests with an IPv6 gateway.
-    routes: [
-      ...parseDefaultRoutes(routes ?? '[]', 4),
-      ...(v6?.exitCode === 0 ? parseDefaultRoutes(v6.stdout, 6) : []),
-    ],
-  }
+  return parseGuestRead(addrs ?? '[]', routes ?? '[]', v6?.exitCode === 0 ? v6.stdout : null)
 }
+
+const parseGuestRead = (addrs: string, routes: string, v6Routes: string | null): GuestRead => ({
+  interfaces: parseInterfaces(addrs),
+  routes: [...parseDefaultRoutes(routes, 4), ...(v6Routes !== null ? parseDefaultRoutes(v6Routes, 6) : [])],
+})
 
 /** Guests whose links name an IPv6 gateway. */
 const ipv6Gateways = (lab: Lab): Set<string> =>
@@ -197,9 +232,10 @@ async function observeNetnsGuest(
   name: string,
   exists: boolean,
   ipv6Routes: boolean,
+  alreadyRead: GuestRead | undefined,
 ): Promise<ObservedGuest> {
   const netns: GuestNetns = { kind: 'netns', name }
-  const inside = exists ? await readGuestNetns(run, ['ip', '-n', name], ipv6Routes) : null
+  const inside = exists ? (alreadyRead ?? (await readGuestNetns(run, ['ip', '-n', name], ipv6Routes))) : null
   const lo = inside?.interfaces.find((i) => i.name === 'lo')
   return {
     node: name,
@@ -218,12 +254,14 @@ async function observeContainerGuest(
   labName: string,
   name: string,
   docker: string,
+  state: Awaited<ReturnType<ObserveDeps['containers']['inspect']>>,
   ipv6Routes: boolean,
+  alreadyRead: GuestRead | undefined,
 ): Promise<ObservedGuest> {
-  const state = await deps.containers.inspect(docker)
   const running = state?.running === true && state.pid > 0
   const inside = running
-    ? await readGuestNetns(deps.run, ['nsenter', '-t', String(state.pid), '-n', 'ip'], ipv6Routes)
+    ? (alreadyRead ??
+      (await readGuestNetns(deps.run, ['nsenter', '-t', String(state.pid), '-n', 'ip'], ipv6Routes)))
     : null
   return {
     node: name,
