@@ -1,7 +1,7 @@
 // Broadcast domains of a lab, from the drawing alone: which guest interfaces hear each other's
 // broadcasts. Vertices are (bridge, VLAN) pairs and guest interfaces; guest links and wires join
 // them through the port modes of ports.ts; a union-find gives the components.
-import { type Cidr, canonicalAddress } from '../lab/addresses.ts'
+import type { Cidr } from '../lab/addresses.ts'
 import { resolveMac } from '../lab/mac.ts'
 import {
   bridgeAddresses,
@@ -48,21 +48,34 @@ export interface DomainAnalysis {
 
 const UNTAGGED = 0
 
-function guestPortMode(lab: Lab, link: GuestLink): PortMode {
+/** Whether each Linux bridge filters VLANs, found in one pass (asking per link would be quadratic). */
+function filteringBridges(lab: Lab): (bridge: string) => boolean {
+  const filters = new Map<string, boolean>()
+  return (bridge) => {
+    let known = filters.get(bridge)
+    if (known === undefined) {
+      known = linuxBridgeFilters(lab, bridge)
+      filters.set(bridge, known)
+    }
+    return known
+  }
+}
+
+function guestPortMode(lab: Lab, link: GuestLink, filters: (bridge: string) => boolean): PortMode {
   const to = lab.nodes[link.to]
   if (to?.kind === 'uplink') return { kind: 'access', vlan: link.vlan ?? UNTAGGED } // macvlan, on 802.1Q if tagged
-  if (to?.kind === 'linux-bridge' && !linuxBridgeFilters(lab, link.to)) return { kind: 'transparent' }
+  if (to?.kind === 'linux-bridge' && !filters(link.to)) return { kind: 'transparent' }
   if (link.vlan !== undefined) return { kind: 'access', vlan: link.vlan }
   // A filtering Linux bridge puts untagged ports in its default PVID 1; OVS keeps them untagged.
   if (to?.kind === 'linux-bridge') return { kind: 'access', vlan: 1 }
   return { kind: 'trunk', allowed: 'all', native: null }
 }
 
-function wireEndMode(lab: Lab, wire: WireLink, end: 0 | 1): PortMode {
+function wireEndMode(lab: Lab, wire: WireLink, end: 0 | 1, filters: (bridge: string) => boolean): PortMode {
   const bridge = wire.between[end]
   const node = lab.nodes[bridge]
   if (node?.kind === 'uplink') return { kind: 'transparent' }
-  if (node?.kind === 'linux-bridge' && !linuxBridgeFilters(lab, bridge)) return { kind: 'transparent' }
+  if (node?.kind === 'linux-bridge' && !filters(bridge)) return { kind: 'transparent' }
   if (wire.vlan !== undefined) return { kind: 'access', vlan: wire.vlan }
   const native = Array.isArray(wire.native) ? wire.native[end] : (wire.native ?? null)
   if (wire.trunk !== undefined || native !== null) {
@@ -92,19 +105,32 @@ export function broadcastDomains(lab: Lab): DomainAnalysis {
   const links = lab.links ?? []
   const ids = linkIds(links)
   const vlans = labVlans(lab)
+  const filters = filteringBridges(lab)
   const sets = new UnionFind()
-  const vertexBridge = new Map<string, { bridge: string; vlan: number }>()
+  // Set ids are kept where they are made: looking a string up again costs more than the union itself.
+  const vertices: { bridge: string; vlan: number; id: number }[] = []
+  const byBridge = new Map<string, Map<number, number>>()
   const vertex = (bridge: string, vlan: number): number => {
-    const key = vertexKey(bridge, vlan)
-    if (!vertexBridge.has(key)) vertexBridge.set(key, { bridge, vlan })
-    return sets.id(key)
+    let vlansOf = byBridge.get(bridge)
+    if (!vlansOf) {
+      vlansOf = new Map()
+      byBridge.set(bridge, vlansOf)
+    }
+    let id = vlansOf.get(vlan)
+    if (id === undefined) {
+      id = sets.add()
+      vlansOf.set(vlan, id)
+      vertices.push({ bridge, vlan, id })
+    }
+    return id
   }
+  const memberIds = new Map<string, number>()
 
   const members = new Map<string, DomainMember>()
   links.forEach((link, linkIndex) => {
     if (isGuestLink(link)) {
       if (lab.nodes[link.to] === undefined || lab.nodes[link.guest] === undefined) return
-      const landsIn = internalVlan(guestPortMode(lab, link), UNTAGGED)
+      const landsIn = internalVlan(guestPortMode(lab, link, filters), UNTAGGED)
       if (landsIn === null) return
       const name = memberName(link)
       members.set(name, {
@@ -115,12 +141,14 @@ export function broadcastDomains(lab: Lab): DomainAnalysis {
         addresses: staticAddresses(link),
         dhcp: link.ip === 'dhcp',
       })
-      sets.union(sets.id(`guest:${name}`), vertex(link.to, landsIn))
+      const id = sets.add()
+      memberIds.set(name, id)
+      sets.union(id, vertex(link.to, landsIn))
     } else if (isWire(link)) {
       const [a, b] = link.between
       if (lab.nodes[a] === undefined || lab.nodes[b] === undefined) return
-      const modeA = wireEndMode(lab, link, 0)
-      const modeB = wireEndMode(lab, link, 1)
+      const modeA = wireEndMode(lab, link, 0, filters)
+      const modeB = wireEndMode(lab, link, 1, filters)
       for (const label of labelsToTry(modeA, modeB, vlans)) {
         const inA = internalVlan(modeA, label)
         const inB = internalVlan(modeB, label)
@@ -133,9 +161,11 @@ export function broadcastDomains(lab: Lab): DomainAnalysis {
   const hostAddressRoots = new Map<number, { node: string; address: Cidr }[]>()
   for (const [name, node] of Object.entries(lab.nodes)) {
     for (const address of bridgeAddresses(node)) {
-      const filtering = node.kind === 'linux-bridge' && linuxBridgeFilters(lab, name)
+      const filtering = node.kind === 'linux-bridge' && filters(name)
       const root = sets.find(vertex(name, filtering ? 1 : UNTAGGED))
-      hostAddressRoots.set(root, [...(hostAddressRoots.get(root) ?? []), { node: name, address }])
+      const here = hostAddressRoots.get(root)
+      if (here) here.push({ node: name, address })
+      else hostAddressRoots.set(root, [{ node: name, address }])
     }
   }
 
@@ -145,11 +175,8 @@ export function broadcastDomains(lab: Lab): DomainAnalysis {
     byRoot.set(root, g)
     return g
   }
-  for (const name of members.keys()) group(sets.find(sets.id(`guest:${name}`))).members.push(name)
-  for (const [key, v] of vertexBridge) {
-    const g = byRoot.get(sets.find(sets.id(key)))
-    if (g) g.vertices.push(v)
-  }
+  for (const [name, id] of memberIds) group(sets.find(id)).members.push(name)
+  for (const v of vertices) byRoot.get(sets.find(v.id))?.vertices.push(v)
 
   const domains: BroadcastDomain[] = []
   const domainOf = new Map<string, string>()
@@ -192,24 +219,22 @@ function duplicateAddresses(lab: Lab, { domains, members }: Analysis): Problem[]
   for (const domain of domains) {
     const ips = new Map<string, string>()
     const macs = new Map<string, string>()
-    for (const { node, address } of domain.hostAddresses) ips.set(canonicalAddress(address.address), node)
+    // A Cidr's address is already in canonical form (addresses.ts).
+    for (const { node, address } of domain.hostAddresses) ips.set(address.address, node)
     for (const name of domain.members) {
       const member = members.get(name)!
       const link = links[member.linkIndex] as GuestLink
-      for (const [i, address] of member.addresses.entries()) {
-        const key = canonicalAddress(address.address)
+      for (let i = 0; i < member.addresses.length; i++) {
+        const key = member.addresses[i]!.address
         const owner = ips.get(key)
+        if (owner === undefined) {
+          ips.set(key, name)
+          continue
+        }
         const path = Array.isArray(link.ip)
           ? ['links', member.linkIndex, 'ip', i]
           : ['links', member.linkIndex, 'ip']
-        if (owner)
-          problems.push(
-            error(
-              path,
-              `address ${address.address} is already used by ${owner} in the same broadcast domain`,
-            ),
-          )
-        else ips.set(key, name)
+        problems.push(error(path, `address ${key} is already used by ${owner} in the same broadcast domain`))
       }
       if (link.mac !== undefined) {
         const mac = resolveMac(link.mac)
@@ -266,7 +291,9 @@ function vlansNotCarried(lab: Lab, { members, domainOf }: Analysis): Problem[] {
     const byDomain = groups.get(key) ?? new Map<string, DomainMember[]>()
     groups.set(key, byDomain)
     const domain = domainOf.get(member.name)!
-    byDomain.set(domain, [...(byDomain.get(domain) ?? []), member])
+    const inDomain = byDomain.get(domain)
+    if (inDomain) inDomain.push(member)
+    else byDomain.set(domain, [member])
   }
   const problems: Problem[] = []
   for (const [key, byDomain] of groups) {
@@ -314,7 +341,9 @@ function subnetProblems({ domains, members }: Analysis): Problem[] {
       }
     }
     for (const [subnet, path] of subnets) {
-      domainsOfSubnet.set(subnet, [...(domainsOfSubnet.get(subnet) ?? []), { domain: domain.id, path }])
+      const seen = domainsOfSubnet.get(subnet)
+      if (seen) seen.push({ domain: domain.id, path })
+      else domainsOfSubnet.set(subnet, [{ domain: domain.id, path }])
     }
   }
   for (const [subnet, where] of domainsOfSubnet) {

@@ -1,4 +1,4 @@
-/** Disjoint sets over string keys, with path halving and union by size. */
+/** Disjoint sets over string keys (or bare ids), with path halving and union by size. */
 export class UnionFind {
   private readonly ids = new Map<string, number>()
   private parent: number[] = []
@@ -7,11 +7,17 @@ export class UnionFind {
   id(key: string): number {
     let id = this.ids.get(key)
     if (id === undefined) {
-      id = this.parent.length
+      id = this.add()
       this.ids.set(key, id)
-      this.parent.push(id)
-      this.size.push(1)
     }
+    return id
+  }
+
+  /** A new set with no key: for callers that keep the id themselves. */
+  add(): number {
+    const id = this.parent.length
+    this.parent.push(id)
+    this.size.push(1)
     return id
   }
 

@@ -27,8 +27,24 @@ export function addressFamily(text: string): Family | null {
   return parseAddr(text)?.family ?? null
 }
 
+// A lab's addresses are parsed again on every edit (domains, checks); the same few thousand
+// strings each time. Results are immutable, so they are kept, up to a bound.
+const parsedCidrs = new Map<string, Cidr | string>()
+const PARSED_CIDRS_MAX = 100_000
+
 /** Parses `address/prefix`, or returns a sentence saying what is wrong with it. */
 export function parseCidr(text: string): Cidr | string {
+  let result = parsedCidrs.get(text)
+  if (result === undefined) {
+    if (parsedCidrs.size >= PARSED_CIDRS_MAX) parsedCidrs.clear()
+    result = parseCidrNow(text)
+    if (typeof result !== 'string') Object.freeze(result)
+    parsedCidrs.set(text, result)
+  }
+  return result
+}
+
+function parseCidrNow(text: string): Cidr | string {
   const slash = text.indexOf('/')
   if (slash < 0) return `${JSON.stringify(text)} has no prefix length: write it as a CIDR, e.g. ${text}/24`
   const addressText = text.slice(0, slash)
