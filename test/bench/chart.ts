@@ -59,6 +59,7 @@ export function scalingSvg(
     ].join('\n')
   })
   return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" font-family="sans-serif" font-size="12">
+<title>${title}</title>
 <rect width="${W}" height="${H}" fill="white"/>
 <text x="${M.left}" y="22" font-size="14" font-weight="bold">${title}</text>
 ${ticks.join('\n')}

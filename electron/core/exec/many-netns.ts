@@ -53,7 +53,8 @@ export async function runInNamespaces(
       let name: string
       if ('name' in batch.ns) name = batch.ns.name
       else {
-        name = `${TEMP_PREFIX}${process.pid}-${(sequence += 1)}`
+        sequence += 1
+        name = `${TEMP_PREFIX}${process.pid}-${sequence}`
         mkdirSync(NETNS_DIR, { recursive: true })
         symlinkSync(`/proc/${batch.ns.pid}/ns/net`, join(NETNS_DIR, name))
         named.push(name)
@@ -87,7 +88,7 @@ export async function runInNamespaces(
         }
         if (result.exitCode !== 0) {
           const i = first + failedAt - 1
-          const inner = new RegExp(`Command failed ${escape(join(dir, `${i}.batch`))}:(\\d+)`).exec(
+          const inner = new RegExp(`Command failed ${literally(join(dir, `${i}.batch`))}:(\\d+)`).exec(
             result.stderr,
           )
           linesDone[i] = inner ? Number(inner[1]) - 1 : 0
@@ -102,7 +103,7 @@ export async function runInNamespaces(
   return { outputs, linesDone, failures }
 }
 
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+const literally = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 
 /** Names a killed patchbay left in /run/netns: symlinks only, removed when their process is gone. */
 function removeStaleNames(): void {
