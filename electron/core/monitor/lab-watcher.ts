@@ -2,12 +2,15 @@
 // link's id and its guest node, emitted when something changed, never on a timer. With `heal`, a
 // container of the lab that (re)starts gets its links back by an apply, which pipework never did.
 import { EventEmitter } from 'node:events'
+import { guestIfname, LOCAL_HOST, linkIds, nodeHost } from '../../../shared/lab/normalize.ts'
 import type { Lab } from '../../../shared/lab/schema.ts'
-import { containerName } from '../../../shared/plan/device-names.ts'
+import { isGuestLink } from '../../../shared/lab/schema.ts'
+import { containerName, guestHostEnd } from '../../../shared/plan/device-names.ts'
 import type { Observed } from '../../../shared/plan/observed.ts'
 import type { DockerApi } from '../drivers/docker-api.ts'
 import type { Engine } from '../engine.ts'
 import { type LinkStatus, labStatus } from '../status.ts'
+import { parseLinkLine } from './link-line.ts'
 import { netlinkMonitor, ovsdbMonitor, type Trigger } from './triggers.ts'
 
 export type WatchEvent =
@@ -59,6 +62,9 @@ export class LabWatcher extends EventEmitter<{ event: [WatchEvent] }> {
   private stopped = false
   /** Monitors inside containers, by container name: restarted with the container's new pid. */
   private readonly inside = new Map<string, Trigger>()
+  /** Link ids by the name of their end: in the host's namespace, and inside each guest. */
+  private readonly hostEnds = new Map<string, string>()
+  private readonly guestEnds = new Map<string, Map<string, string>>()
 
   constructor(
     private readonly engine: Engine,
@@ -67,19 +73,30 @@ export class LabWatcher extends EventEmitter<{ event: [WatchEvent] }> {
     private readonly options: WatchOptions = {},
   ) {
     super()
+    const ids = linkIds(lab.links ?? [])
+    ;(lab.links ?? []).forEach((link, i) => {
+      if (!isGuestLink(link) || nodeHost(lab.nodes[link.guest] ?? {}) !== LOCAL_HOST) return
+      const inGuest = this.guestEnds.get(link.guest) ?? new Map<string, string>()
+      inGuest.set(guestIfname(link), ids[i]!)
+      this.guestEnds.set(link.guest, inGuest)
+      if (lab.nodes[link.to]?.kind !== 'uplink') this.hostEnds.set(guestHostEnd(lab.name, link), ids[i]!)
+    })
   }
 
   /** Starts the monitors and reports every link's state once. */
   async start(): Promise<void> {
     const poke = () => this.poke()
-    this.triggers.push(netlinkMonitor([], poke))
+    this.triggers.push(netlinkMonitor([], (line) => this.sawLine(this.hostEnds, line)))
     for (const place of Object.values(this.engine.places(this.lab))) {
       if (place.netns) this.triggers.push(netlinkMonitor(['ip', '-n', place.netns], poke))
       if (place.ovsDb) this.triggers.push(ovsdbMonitor(place.ovsDb, poke))
     }
     this.triggers.push(ovsdbMonitor('/var/run/openvswitch/db.sock', poke))
     for (const [name, node] of Object.entries(this.lab.nodes)) {
-      if (node.kind === 'netns') this.triggers.push(netlinkMonitor(['ip', '-n', name], poke))
+      if (node.kind === 'netns')
+        this.triggers.push(
+          netlinkMonitor(['ip', '-n', name], (line) => this.sawLine(this.guestEnds.get(name), line)),
+        )
     }
     const containers = this.containerNodes()
     this.triggers.push(
@@ -122,9 +139,12 @@ export class LabWatcher extends EventEmitter<{ event: [WatchEvent] }> {
     this.inside.get(container)?.close()
     const state = await this.docker.inspect(container).catch(() => null)
     if (!state?.running || this.stopped) return
+    const node = this.containerNodes().get(container)
     this.inside.set(
       container,
-      netlinkMonitor(['nsenter', '-t', String(state.pid), '-n', 'ip'], () => this.poke()),
+      netlinkMonitor(['nsenter', '-t', String(state.pid), '-n', 'ip'], (line) =>
+        this.sawLine(node === undefined ? undefined : this.guestEnds.get(node), line),
+      ),
     )
   }
 
@@ -148,6 +168,31 @@ export class LabWatcher extends EventEmitter<{ event: [WatchEvent] }> {
       })
     } finally {
       this.healing = false
+    }
+    this.poke()
+  }
+
+  /**
+   * A monitor printed a line. When it shows one of the lab's link ends going down (or back up after
+   * being down), the link's new state goes out at once; the full look that follows confirms it.
+   */
+  private sawLine(ends: ReadonlyMap<string, string> | undefined, line: string): void {
+    const seen = parseLinkLine(line)
+    const linkId = seen && ends?.get(seen.ifname)
+    const before = linkId ? this.states.get(linkId) : undefined
+    // Only between up and down: missing or drifted links need the full look to say why.
+    if (seen && before && (before.state === 'up' || before.state === 'down')) {
+      const state = seen.working ? 'up' : 'down'
+      if (state !== before.state) {
+        const guestSide = ends !== this.hostEnds
+        this.report({
+          ...before,
+          state,
+          // A veth end has a carrier only while its peer is up: the host end working means the guest's does.
+          ...(guestSide ? { operState: seen.operState } : seen.working ? { operState: 'UP' } : {}),
+          reasons: seen.working ? [] : [`operstate ${seen.operState} on ${seen.ifname}`],
+        })
+      }
     }
     this.poke()
   }

@@ -23,9 +23,9 @@ export function lines(argv: readonly string[], onLine: (line: string) => void): 
   return { close: () => void child.kill('SIGTERM') }
 }
 
-/** Link and address changes in one namespace (`prefix` enters it: [] for the machine's own). */
-export const netlinkMonitor = (prefix: readonly string[], onChange: () => void): Trigger =>
-  lines([...(prefix.length ? prefix : ['ip']), '-o', 'monitor', 'link', 'address'], onChange)
+/** Link and address changes in one namespace (`prefix` enters it: [] for the machine's own), a line each. */
+export const netlinkMonitor = (prefix: readonly string[], onLine: (line: string) => void): Trigger =>
+  lines([...(prefix.length ? prefix : ['ip']), '-o', 'monitor', 'link', 'address'], onLine)
 
 /** Port rows of an OVS database (tags, trunks, added and removed ports). */
 export const ovsdbMonitor = (db: string, onChange: () => void): Trigger =>
