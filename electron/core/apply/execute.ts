@@ -57,8 +57,8 @@ export async function executePlan(ops: readonly Op[], deps: ExecuteDeps): Promis
       ])
       const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')
       if (failure) throw failure.reason
-      // Containers made in this phase have pids now; ops of later phases look them up afresh.
-      pids.clear()
+      // Containers made or started in this phase have new pids: later phases look them up afresh.
+      if (phase.some((op) => op.exec.tool === 'docker')) pids.clear()
     }
     return { ok: true, done, rolledBack: [], rollbackErrors: [] }
   } catch (e) {
