@@ -2,8 +2,7 @@
 // `serve` and the desktop app all call this; none of them runs a command of its own.
 
 import { mkdirSync, rmSync } from 'node:fs'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
 import { broadcastDomains } from '../../shared/l2/domains.ts'
 import { linkIds } from '../../shared/lab/normalize.ts'
 import type { Lab } from '../../shared/lab/schema.ts'
@@ -18,9 +17,10 @@ import { defaultStateDir, StateFile } from './apply/state-file.ts'
 import type { ContainerRuntime } from './drivers/container-runtime.ts'
 import { Runner } from './exec/runner.ts'
 import { observeLab } from './observe/observe.ts'
+import { packageRoot } from './package-root.ts'
 
 /** udhcpc's event script (bin/dhcp-event.js), by absolute path: udhcpc runs it inside guests. */
-const DHCP_EVENT_SCRIPT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'dhcp-event.js')
+const DHCP_EVENT_SCRIPT = join(packageRoot(import.meta.url), 'bin', 'dhcp-event.js')
 
 export interface EngineOptions {
   readonly run?: Runner
@@ -65,6 +65,7 @@ export class Engine {
       knownNetns,
       places: this.places(lab),
       dhcpDir: this.dhcp(lab).dir,
+      capabilitiesFile: join(this.stateDir, 'capabilities.json'),
     })
   }
 

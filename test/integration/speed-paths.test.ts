@@ -1,7 +1,7 @@
 // What made apply fast, kept honest on the real kernel: many guests' `ip -batch` through a few
 // processes (named netns and containers' pid namespaces alike), the exact step named when one of
 // them fails, and devices deleted as one group without touching anything that is not the lab's.
-import { readdirSync, symlinkSync } from 'node:fs'
+import { readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
 import { execa } from 'execa'
 import { afterAll, describe, expect, it } from 'vitest'
 import { executePlan } from '../../electron/core/apply/execute.ts'
@@ -155,5 +155,37 @@ describe.skipIf(skipReason !== null)('deleting many devices at once', () => {
     for (const name of ours) expect(left).not.toContain(`${name}@`)
     expect(left).toContain(`${userDevice}@`)
     expect((await execa('ip', ['-d', 'link', 'show', userDevice])).stdout).toContain('group 7')
+  })
+})
+
+describe.skipIf(skipReason !== null)('the host’s capabilities, kept between patchbay processes', () => {
+  const prefix = testPrefix()
+  const stateDir = `/tmp/patchbay-test-state/${prefix}`
+  const bin = new URL('../../bin/patchbay.js', import.meta.url).pathname
+  const lab = new URL('../../../shared/scenarios/single-host-vlan.yaml', import.meta.url).pathname
+  const status = () =>
+    execa(process.execPath, [bin, 'status', lab, '--json'], {
+      env: { PATCHBAY_STATE_DIR: stateDir },
+      reject: false,
+    })
+  afterAll(() => execa('rm', ['-rf', stateDir]))
+
+  it('are probed once, read by the next process, and probed again when the machine changed', async () => {
+    await status()
+    const file = `${stateDir}/capabilities.json`
+    const first = JSON.parse(readFileSync(file, 'utf8')) as { fingerprint: string; found: { ovs: boolean } }
+    expect(first.found.ovs).toBe(true)
+    // A second process finds them: the file is not written again.
+    const written = statSync(file).mtimeMs
+    await status()
+    expect(statSync(file).mtimeMs).toBe(written)
+    // A machine that changed (another boot, a module loaded) has another fingerprint: probe again.
+    writeFileSync(
+      file,
+      JSON.stringify({ fingerprint: 'another machine', found: { ...first.found, ovs: false } }),
+    )
+    await status()
+    const again = JSON.parse(readFileSync(file, 'utf8')) as typeof first
+    expect(again).toEqual(first)
   })
 })

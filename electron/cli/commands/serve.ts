@@ -1,13 +1,13 @@
 import { existsSync } from 'node:fs'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
 import { ExitCode } from '../../../shared/api/exit-codes.ts'
 import { createEngine } from '../../core/create-engine.ts'
+import { packageRoot } from '../../core/package-root.ts'
 import { serve } from '../../serve/server.ts'
 import type { CliIo } from '../io.ts'
 
 /** The built renderer, when there is one (`npm run build:renderer`). */
-const RENDERER_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'dist', 'renderer')
+const RENDERER_DIR = join(packageRoot(import.meta.url), 'dist', 'renderer')
 
 /** `patchbay serve`: the editor's API (and the editor, once built) on 127.0.0.1, until interrupted. */
 export async function serveCommand(io: CliIo, options: { port?: string }): Promise<ExitCode> {

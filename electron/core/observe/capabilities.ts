@@ -1,15 +1,60 @@
 // What this host's kernel and Open vSwitch can do, found by trying it once in a throwaway namespace:
 // the only honest test, since a missing feature shows only as an error when used.
-import { randomBytes } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { dirname } from 'node:path'
 import type { Capabilities } from '../../../shared/plan/observed.ts'
 import type { Runner } from '../exec/runner.ts'
 
 let cached: Promise<Capabilities> | null = null
 
-/** Detected once per process (capabilities do not change while patchbay runs). */
-export function hostCapabilities(run: Runner): Promise<Capabilities> {
-  cached ??= probe(run)
+/**
+ * Detected once per process, and kept in `cacheFile` for the next one (a `patchbay` command is a
+ * process of its own): valid while the machine has not rebooted, loaded or unloaded a kernel
+ * module, or restarted Open vSwitch.
+ */
+export function hostCapabilities(run: Runner, cacheFile?: string): Promise<Capabilities> {
+  cached ??= fromCache(cacheFile) ?? probe(run).then((found) => toCache(cacheFile, found))
   return cached
+}
+
+/** What the probe's answer depends on; a different fingerprint means probing again. */
+function fingerprint(): string {
+  const read = (path: string) => {
+    try {
+      return readFileSync(path, 'utf8')
+    } catch {
+      return ''
+    }
+  }
+  return createHash('sha256')
+    .update(read('/proc/sys/kernel/random/boot_id'))
+    .update(read('/proc/modules').replace(/ \d+ \d+ /g, ' ')) // names, not use counts
+    .update(read('/var/run/openvswitch/ovs-vswitchd.pid'))
+    .update(process.env.PATH ?? '')
+    .digest('hex')
+}
+
+function fromCache(cacheFile: string | undefined): Promise<Capabilities> | null {
+  if (!cacheFile) return null
+  try {
+    const saved = JSON.parse(readFileSync(cacheFile, 'utf8')) as { fingerprint: string; found: Capabilities }
+    return saved.fingerprint === fingerprint() ? Promise.resolve(saved.found) : null
+  } catch {
+    return null // none yet, or unreadable: probe
+  }
+}
+
+function toCache(cacheFile: string | undefined, found: Capabilities): Capabilities {
+  if (cacheFile) {
+    try {
+      mkdirSync(dirname(cacheFile), { recursive: true })
+      writeFileSync(cacheFile, `${JSON.stringify({ fingerprint: fingerprint(), found })}\n`)
+    } catch {
+      // a read-only state dir only costs the next process a probe
+    }
+  }
+  return found
 }
 
 async function probe(run: Runner): Promise<Capabilities> {

@@ -36,6 +36,8 @@ export interface ObserveDeps {
   readonly places?: Readonly<Record<string, HostPlace>>
   /** Where this lab's DHCP clients keep their pid and lease files. */
   readonly dhcpDir?: string
+  /** Where the host's capabilities are kept between processes (capabilities.ts). */
+  readonly capabilitiesFile?: string
 }
 
 export async function observeLab(lab: Lab, deps: ObserveDeps): Promise<Observed> {
@@ -76,7 +78,7 @@ async function observeHost(
       : Promise.resolve([]),
     // A simulated host's OVS answers on its socket even if its netns is gone: destroy must find it.
     exists || place.ovsDb ? observeOvs(deps.run, place.ovsDb) : Promise.resolve(null),
-    hostCapabilities(deps.run),
+    hostCapabilities(deps.run, deps.capabilitiesFile),
     local ? deps.containers.list({ [DOCKER_LAB_LABEL]: lab.name }) : Promise.resolve([]),
   ])
   const lo = interfaces.find((i) => i.name === 'lo')

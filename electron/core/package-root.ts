@@ -1,0 +1,16 @@
+// Files that ship beside the code (bin/dhcp-event.js, dist/renderer) are found from the package's
+// root, so the same code works from its sources (tsx) and from a bundle in dist/.
+import { existsSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+/** The nearest directory at or above `moduleUrl`'s that holds a package.json. */
+export function packageRoot(moduleUrl: string): string {
+  let dir = dirname(fileURLToPath(moduleUrl))
+  while (!existsSync(join(dir, 'package.json'))) {
+    const up = dirname(dir)
+    if (up === dir) throw new Error(`no package.json above ${fileURLToPath(moduleUrl)}`)
+    dir = up
+  }
+  return dir
+}
