@@ -1,7 +1,7 @@
 // `npm run bench`: figures, not tests. Prints one JSON document on stdout and a short table on
 // stderr, and draws the scaling picture into test/bench/results/. Needs root and the lab host
 // (build/lab-host.sh); PIPEWORK=/path/to/pipework adds the real pipework as the baseline.
-//   PATCHBAY_BENCH_PARTS=apply,events,domains,canvas   which parts run (all by default)
+//   PATCHBAY_BENCH_PARTS=apply,cli,events,domains,canvas   which parts run (all by default)
 //   PATCHBAY_BENCH_RUNS=3                              runs per figure (5 at N=10)
 import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
@@ -12,11 +12,12 @@ import { broadcastDomains } from '../../shared/l2/domains.ts'
 import { type ApplyFigure, applyFigure, cleanUp, makeContainers, removeContainers } from './apply.ts'
 import { canvasFigure } from './canvas.ts'
 import { scalingSvg } from './chart.ts'
+import { cliFigure } from './cli.ts'
 import { eventFigure } from './events.ts'
 import { bigLab } from './labs.ts'
 import { round, spread } from './stats.ts'
 
-const parts = new Set((process.env.PATCHBAY_BENCH_PARTS ?? 'apply,events,domains,canvas').split(','))
+const parts = new Set((process.env.PATCHBAY_BENCH_PARTS ?? 'apply,cli,events,domains,canvas').split(','))
 const runsAt = (n: number) => Number(process.env.PATCHBAY_BENCH_RUNS ?? (n <= 10 ? 5 : 3))
 const pipework = process.env.PIPEWORK || undefined
 const SIZES = [10, 50, 100]
@@ -93,6 +94,10 @@ if (parts.has('apply')) {
     scalingSvg(figures, 'netns', 'Apply time, N netns guests on one OVS bridge with VLANs'),
   )
 }
+if (parts.has('cli')) {
+  const bundled = existsSync(join(import.meta.dirname, '..', '..', 'dist', 'cli', 'patchbay.mjs'))
+  result.cli = await cliFigure(`pbc${Math.random().toString(16).slice(2, 5)}`, 100, runsAt(100), bundled)
+}
 if (parts.has('events')) {
   result.events = await eventFigure(`pbe${Math.random().toString(16).slice(2, 5)}`, 200)
   say(`events: p50 ${(result.events as { ms: { p50: number } }).ms.p50} ms`)
@@ -102,7 +107,7 @@ if (parts.has('canvas')) result.canvas = await canvasFigure()
 
 const json = JSON.stringify(result, null, 2)
 console.log(json)
-if (parts.size === 4) writeFileSync(join(results, 'latest.json'), `${json}\n`)
+if (parts.size === 5) writeFileSync(join(results, 'latest.json'), `${json}\n`)
 say(table(result))
 
 function table(r: Record<string, unknown>): string {
@@ -113,6 +118,13 @@ function table(r: Record<string, unknown>): string {
       `${f.kind.padEnd(9)} N=${String(f.n).padEnd(4)} patchbay ${String(f.patchbay.apply.median).padStart(7)} ms  no-op ${String(f.patchbay.noop.median).padStart(6)}  lower ${String(f.lowerBound.median).padStart(7)}  pipework ${pw.padStart(8)}  pw/pb ${f.ratios.pipeworkOverPatchbay ?? '-'}  pb/lower ${f.ratios.patchbayOverLowerBound}`,
     )
   }
+  const cli = r.cli as
+    | { n: number; bundled: boolean; apply: { median: number }; noop: { median: number } }
+    | undefined
+  if (cli)
+    rows.push(
+      `patchbay apply as a whole process, ${cli.n} netns guests${cli.bundled ? '' : ' (tsx, not built)'}: ${cli.apply.median} ms, no-op ${cli.noop.median} ms`,
+    )
   const events = r.events as { ms: { p50: number; p95: number } } | undefined
   if (events) rows.push(`events: p50 ${events.ms.p50} ms, p95 ${events.ms.p95} ms`)
   const domains = r.domains as { ports: number; ms: { median: number } }[] | undefined

@@ -115,6 +115,24 @@ describe.skipIf(skipReason !== null)('watching the single-host VLAN lab', () => 
     await next(Date.now() - 50, linkEvent(`${n('test1')}:eth1`, 'up'))
   })
 
+  it('every one of many quick flips reaches the stream, none lost to a look that started earlier', async () => {
+    const pid = (await execa('docker', ['inspect', '-f', '{{.State.Pid}}', docker('test2')])).stdout
+    const id = `${n('test2')}:eth1`
+    try {
+      for (let flip = 0; flip < 30; flip++) {
+        const state = flip % 2 === 0 ? 'down' : 'up'
+        const since = Date.now()
+        await execa('nsenter', ['-t', pid, '-n', 'ip', 'link', 'set', 'eth1', state])
+        await next(since, linkEvent(id, state))
+      }
+    } finally {
+      await execa('nsenter', ['-t', pid, '-n', 'ip', 'link', 'set', 'eth1', 'up']) // for the tests after
+    }
+    // Settled, the watcher's last word is the machine's: up.
+    await new Promise((r) => setTimeout(r, 300))
+    expect(watcher.current().find((l) => l.id === id)?.state).toBe('up')
+  })
+
   it('a tag edited by hand is a drift naming the port and both VLANs; apply puts it back', async () => {
     const port = guestHostEnd(lab.name, lab.links![2] as GuestLink)
     const since = Date.now()

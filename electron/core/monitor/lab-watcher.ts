@@ -65,6 +65,8 @@ export class LabWatcher extends EventEmitter<{ event: [WatchEvent] }> {
   /** Link ids by the name of their end: in the host's namespace, and inside each guest. */
   private readonly hostEnds = new Map<string, string>()
   private readonly guestEnds = new Map<string, Map<string, string>>()
+  /** When a monitor line last moved each link (performance.now()). */
+  private readonly quickAt = new Map<string, number>()
 
   constructor(
     private readonly engine: Engine,
@@ -185,6 +187,7 @@ export class LabWatcher extends EventEmitter<{ event: [WatchEvent] }> {
       const state = seen.working ? 'up' : 'down'
       if (state !== before.state) {
         const guestSide = ends !== this.hostEnds
+        this.quickAt.set(linkId!, performance.now())
         this.report({
           ...before,
           state,
@@ -214,6 +217,7 @@ export class LabWatcher extends EventEmitter<{ event: [WatchEvent] }> {
     this.looking = (async () => {
       do {
         this.again = false
+        const started = performance.now()
         const observed: Observed = await this.engine.observe(this.lab)
         if (this.stopped) return
         const status = labStatus(this.lab, observed, {
@@ -221,6 +225,8 @@ export class LabWatcher extends EventEmitter<{ event: [WatchEvent] }> {
           dhcp: this.engine.dhcp(this.lab),
         })
         for (const link of status.links) {
+          // A monitor line newer than this look already said more; the look after it will confirm.
+          if ((this.quickAt.get(link.id) ?? -1) > started) continue
           this.report(link)
           if (this.options.counters) this.sample(link)
         }
