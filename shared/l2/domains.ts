@@ -124,7 +124,7 @@ export function broadcastDomains(lab: Lab): DomainAnalysis {
     }
     return id
   }
-  const memberIds = new Map<string, number>()
+  const memberIds: [DomainMember, number][] = []
 
   const members = new Map<string, DomainMember>()
   links.forEach((link, linkIndex) => {
@@ -132,17 +132,20 @@ export function broadcastDomains(lab: Lab): DomainAnalysis {
       if (lab.nodes[link.to] === undefined || lab.nodes[link.guest] === undefined) return
       const landsIn = internalVlan(guestPortMode(lab, link, filters), UNTAGGED)
       if (landsIn === null) return
-      const name = memberName(link)
-      members.set(name, {
+      // A guest link's id is its member name (linkIds), unless it repeats one: reuse the string.
+      const linkId = ids[linkIndex]!
+      const name = linkId.includes('#') ? memberName(link) : linkId
+      const member: DomainMember = {
         name,
         linkIndex,
-        linkId: ids[linkIndex]!,
+        linkId,
         bridge: link.to,
         addresses: staticAddresses(link),
         dhcp: link.ip === 'dhcp',
-      })
+      }
+      members.set(name, member)
       const id = sets.add()
-      memberIds.set(name, id)
+      memberIds.push([member, id])
       sets.union(id, vertex(link.to, landsIn))
     } else if (isWire(link)) {
       const [a, b] = link.between
@@ -159,7 +162,10 @@ export function broadcastDomains(lab: Lab): DomainAnalysis {
 
   // Host addresses on a bridge live in its untagged space (OVS internal port, Linux bridge device).
   const hostAddressRoots = new Map<number, { node: string; address: Cidr }[]>()
-  for (const [name, node] of Object.entries(lab.nodes)) {
+  // Only bridges with links can hold a domain: they are the vertices' bridges, found without
+  // walking every node of the lab (10k guests in a big one).
+  for (const name of byBridge.keys()) {
+    const node = lab.nodes[name]!
     for (const address of bridgeAddresses(node)) {
       const filtering = node.kind === 'linux-bridge' && filters(name)
       const root = sets.find(vertex(name, filtering ? 1 : UNTAGGED))
@@ -169,40 +175,44 @@ export function broadcastDomains(lab: Lab): DomainAnalysis {
     }
   }
 
-  const byRoot = new Map<number, { members: string[]; vertices: { bridge: string; vlan: number }[] }>()
+  const byRoot = new Map<number, { members: DomainMember[]; vertices: { bridge: string; vlan: number }[] }>()
   const group = (root: number) => {
     const g = byRoot.get(root) ?? { members: [], vertices: [] }
     byRoot.set(root, g)
     return g
   }
-  for (const [name, id] of memberIds) group(sets.find(id)).members.push(name)
+  for (const [member, id] of memberIds) group(sets.find(id)).members.push(member)
   for (const v of vertices) byRoot.get(sets.find(v.id))?.vertices.push(v)
 
   const domains: BroadcastDomain[] = []
   const domainOf = new Map<string, string>()
+  // The problems below walk each domain's members as objects, sorted like `members`.
+  const inDomain = new Map<string, DomainMember[]>()
   for (const [root, g] of byRoot) {
     g.vertices.sort((x, y) => (x.bridge < y.bridge ? -1 : x.bridge > y.bridge ? 1 : x.vlan - y.vlan))
     const first = g.vertices[0]!
     const id = vertexKey(first.bridge, first.vlan)
     const vlanSet = new Set(g.vertices.map((v) => v.vlan))
     const only = vlanSet.size === 1 ? first.vlan : null
-    g.members.sort()
-    for (const m of g.members) domainOf.set(m, id)
+    g.members.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    const names = g.members.map((m) => m.name)
+    for (const name of names) domainOf.set(name, id)
+    inDomain.set(id, g.members)
     domains.push({
       id,
       vlan: only === null || only === UNTAGGED ? null : only,
-      members: g.members,
+      members: names,
       bridges: [...new Set(g.vertices.map((v) => v.bridge))],
       hostAddresses: hostAddressRoots.get(root) ?? [],
     })
   }
   domains.sort((x, y) => (x.members[0]! < y.members[0]! ? -1 : 1))
 
-  const analysis = { domains, domainOf, members }
-  return { ...analysis, problems: domainProblems(lab, analysis) }
+  const analysis = { domains, domainOf, members, inDomain }
+  return { domains, domainOf, members, problems: domainProblems(lab, analysis) }
 }
 
-type Analysis = Omit<DomainAnalysis, 'problems'>
+type Analysis = Omit<DomainAnalysis, 'problems'> & { readonly inDomain: ReadonlyMap<string, DomainMember[]> }
 
 function domainProblems(lab: Lab, analysis: Analysis): Problem[] {
   return [
@@ -213,7 +223,7 @@ function domainProblems(lab: Lab, analysis: Analysis): Problem[] {
   ]
 }
 
-function duplicateAddresses(lab: Lab, { domains, members }: Analysis): Problem[] {
+function duplicateAddresses(lab: Lab, { domains, inDomain }: Analysis): Problem[] {
   const problems: Problem[] = []
   const links = lab.links ?? []
   for (const domain of domains) {
@@ -221,8 +231,8 @@ function duplicateAddresses(lab: Lab, { domains, members }: Analysis): Problem[]
     const macs = new Map<string, string>()
     // A Cidr's address is already in canonical form (addresses.ts).
     for (const { node, address } of domain.hostAddresses) ips.set(address.address, node)
-    for (const name of domain.members) {
-      const member = members.get(name)!
+    for (const member of inDomain.get(domain.id)!) {
+      const name = member.name
       const link = links[member.linkIndex] as GuestLink
       for (let i = 0; i < member.addresses.length; i++) {
         const key = member.addresses[i]!.address
@@ -291,8 +301,8 @@ function vlansNotCarried(lab: Lab, { members, domainOf }: Analysis): Problem[] {
     const byDomain = groups.get(key) ?? new Map<string, DomainMember[]>()
     groups.set(key, byDomain)
     const domain = domainOf.get(member.name)!
-    const inDomain = byDomain.get(domain)
-    if (inDomain) inDomain.push(member)
+    const here = byDomain.get(domain)
+    if (here) here.push(member)
     else byDomain.set(domain, [member])
   }
   const problems: Problem[] = []
@@ -316,13 +326,12 @@ function vlansNotCarried(lab: Lab, { members, domainOf }: Analysis): Problem[] {
   return problems
 }
 
-function subnetProblems({ domains, members }: Analysis): Problem[] {
+function subnetProblems({ domains, inDomain }: Analysis): Problem[] {
   const problems: Problem[] = []
   const domainsOfSubnet = new Map<string, { domain: string; path: (string | number)[] }[]>()
   for (const domain of domains) {
     const subnets = new Map<string, (string | number)[]>()
-    for (const name of domain.members) {
-      const member = members.get(name)!
+    for (const member of inDomain.get(domain.id)!) {
       for (const a of member.addresses) {
         if (!subnets.has(a.subnet)) subnets.set(a.subnet, ['links', member.linkIndex, 'ip'])
       }
