@@ -17,8 +17,17 @@ export const memberName = (link: GuestLink): string => `${link.guest}:${guestIfn
 /** Parsed static addresses of a guest link (none for dhcp or no ip). */
 export function staticAddresses(link: GuestLink): Cidr[] {
   if (link.ip === undefined || link.ip === 'dhcp') return []
-  const texts = Array.isArray(link.ip) ? link.ip : [link.ip]
-  return texts.map(parseCidr).filter((c): c is Cidr => typeof c !== 'string')
+  // A plain loop: domains call this for every link of a lab on every edit.
+  if (!Array.isArray(link.ip)) {
+    const cidr = parseCidr(link.ip)
+    return typeof cidr === 'string' ? [] : [cidr]
+  }
+  const out: Cidr[] = []
+  for (const text of link.ip) {
+    const cidr = parseCidr(text)
+    if (typeof cidr !== 'string') out.push(cidr)
+  }
+  return out
 }
 
 /** Host addresses configured on a bridge itself (`ip:` on a bridge node). */
