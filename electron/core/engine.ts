@@ -75,7 +75,11 @@ export class Engine {
   }
 
   async plan(lab: Lab): Promise<Plan> {
-    return planLab(lab, await this.observe(lab), {
+    return this.planFrom(lab, await this.observe(lab))
+  }
+
+  private planFrom(lab: Lab, observed: Observed): Plan {
+    return planLab(lab, observed, {
       pipeworkLine: (link) => pipeworkLine(lab, link),
       places: this.places(lab),
       dhcp: this.dhcp(lab),
@@ -105,9 +109,10 @@ export class Engine {
 
   private async applyNow(lab: Lab, onOpDone?: (op: Op) => void): Promise<ApplyOutcome> {
     const recovered = await this.recover(lab)
-    const plan = await this.plan(lab)
+    const observed = await this.observe(lab)
+    const plan = this.planFrom(lab, observed)
     if (plan.problems.length > 0) return { plan, result: null, recovered }
-    const result = await this.execute(lab, plan.ops, onOpDone)
+    const result = await this.execute(lab, plan.ops, onOpDone, runningPids(observed))
     if (result.ok) this.remember(lab)
     return { plan, result, recovered }
   }
@@ -136,7 +141,12 @@ export class Engine {
     return recoverJournal(journal, { run: this.run, containers: this.containers })
   }
 
-  private async execute(lab: Lab, ops: readonly Op[], onOpDone?: (op: Op) => void): Promise<ExecuteResult> {
+  private async execute(
+    lab: Lab,
+    ops: readonly Op[],
+    onOpDone?: (op: Op) => void,
+    pids?: ReadonlyMap<string, number>,
+  ): Promise<ExecuteResult> {
     const journal = new Journal(this.stateDir, lab.name)
     mkdirSync(this.dhcp(lab).dir, { recursive: true })
     const result = await executePlan(ops, {
@@ -144,6 +154,7 @@ export class Engine {
       containers: this.containers,
       journal,
       ...(onOpDone ? { onOpDone } : {}),
+      ...(pids ? { pids } : {}),
     })
     if (result.ok || result.rollbackErrors.length === 0) journal.close()
     return result
@@ -171,4 +182,13 @@ export class Engine {
   domains(lab: Lab) {
     return broadcastDomains(lab)
   }
+}
+
+/** Pids of the running containers an observation saw, by Docker name: apply need not ask again. */
+function runningPids(observed: Observed): Map<string, number> {
+  const pids = new Map<string, number>()
+  for (const host of Object.values(observed.hosts))
+    for (const guest of Object.values(host.guests))
+      if (guest.container && guest.netns?.kind === 'pid') pids.set(guest.container, guest.netns.pid)
+  return pids
 }

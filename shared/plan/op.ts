@@ -70,7 +70,8 @@ export const Phase = {
   removeHosts: 3,
   hosts: 4,
   guests: 5,
-  bridges: 6,
+  /** The same step as guests: neither needs the other, so both are made side by side. */
+  bridges: 5,
   cables: 7,
   ports: 8,
   configure: 9,

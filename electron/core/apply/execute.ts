@@ -14,6 +14,8 @@ export interface ExecuteDeps {
   readonly journal?: Journal
   /** Called as each op finishes, for progress in the CLI and the editor. */
   readonly onOpDone?: (op: Op) => void
+  /** Pids of running containers (by Docker name) the plan's observation saw, so as not to ask again. */
+  readonly pids?: ReadonlyMap<string, number>
 }
 
 export interface ExecuteResult {
@@ -35,7 +37,7 @@ class StepFailed extends Error {
 
 export async function executePlan(ops: readonly Op[], deps: ExecuteDeps): Promise<ExecuteResult> {
   const done: Op[] = []
-  const pids = new PidCache(deps.containers)
+  const pids = new PidCache(deps.containers, deps.pids)
   const finish = (op: Op) => {
     done.push(op)
     deps.journal?.record(op)
@@ -49,11 +51,16 @@ export async function executePlan(ops: readonly Op[], deps: ExecuteDeps): Promis
       const batches = batchesOf(phase)
       const inGuests = batches.filter(isGuestBatch)
       const together = inGuests.length >= MANY_GUESTS
+      const docker = limiter(DOCKER_CALLS_AT_ONCE)
       const results = await Promise.allSettled([
         ...(together ? [runGuestBatches(inGuests, deps, pids, finish)] : []),
         ...batches
           .filter((batch) => !together || !isGuestBatch(batch))
-          .map((batch) => runBatch(batch, deps, pids, finish)),
+          .map((batch) =>
+            batch.tool === 'docker'
+              ? docker(() => runBatch(batch, deps, pids, finish))
+              : runBatch(batch, deps, pids, finish),
+          ),
       ])
       const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')
       if (failure) throw failure.reason
@@ -66,6 +73,29 @@ export async function executePlan(ops: readonly Op[], deps: ExecuteDeps): Promis
       e instanceof StepFailed ? { op: e.op, error: e.detail } : { op: ops[0]!, error: (e as Error).message }
     const rollback = await rollBack(done, deps, pids)
     return { ok: false, done, failed, ...rollback }
+  }
+}
+
+/**
+ * Docker calls of one phase in flight at once. A hundred forced removals at once left dockerd
+ * unanswering on a two-core machine (seen while benchmarking); a few at a time is as fast.
+ */
+const DOCKER_CALLS_AT_ONCE = 8
+
+/** Runs the functions it is given with at most `n` of them unfinished at any time. */
+function limiter(n: number): <T>(work: () => Promise<T>) => Promise<T> {
+  let running = 0
+  const waiting: (() => void)[] = []
+  return async (work) => {
+    if (running >= n) await new Promise<void>((go) => waiting.push(go))
+    else running += 1
+    try {
+      return await work()
+    } finally {
+      const next = waiting.shift()
+      if (next) next()
+      else running -= 1
+    }
   }
 }
 
@@ -257,7 +287,12 @@ function execOf<T extends OpExec['tool']>(op: Op, tool: T): Extract<OpExec, { to
 /** Container pids, looked up when an op needs one: a container made a phase ago has one now. */
 class PidCache {
   private readonly pids = new Map<string, Promise<number>>()
-  constructor(private readonly containers: ContainerRuntime) {}
+  constructor(
+    private readonly containers: ContainerRuntime,
+    known: ReadonlyMap<string, number> = new Map(),
+  ) {
+    for (const [name, pid] of known) this.pids.set(name, Promise.resolve(pid))
+  }
 
   get(name: string): Promise<number> {
     let pid = this.pids.get(name)
