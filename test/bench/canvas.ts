@@ -3,10 +3,10 @@
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { chromium } from 'playwright-core'
 import { createEngine } from '../../electron/core/create-engine.ts'
 import { serve } from '../../electron/serve/server.ts'
 import { saveLab } from '../../shared/lab/save.ts'
+import { launchChromium } from '../support/chromium.ts'
 import { bigLab } from './labs.ts'
 import { median, round, spread } from './stats.ts'
 
@@ -26,17 +26,7 @@ export async function canvasFigure() {
     engine: createEngine({ stateDir: dir }),
     staticDir: join(import.meta.dirname, '..', '..', 'dist', 'renderer'),
   })
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-    ],
-  })
+  const browser = await launchChromium()
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } })
     await page.goto(server.url)

@@ -4,12 +4,13 @@ import { existsSync, mkdirSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { execa } from 'execa'
-import { type Browser, chromium, type Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createEngine } from '../../electron/core/create-engine.ts'
 import { type RunningServer, serve } from '../../electron/serve/server.ts'
 import { missingLabHost, testPrefix } from '../integration/support/lab-host.ts'
 import { sweep } from '../integration/support/machine.ts'
+import { launchChromium } from '../support/chromium.ts'
 
 const skipReason = await missingLabHost(['iproute2', 'ovs', 'docker', 'chromium'])
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
@@ -30,17 +31,7 @@ describe.skipIf(skipReason !== null)('drawing, applying and watching a lab in th
       throw new Error('the renderer is not built: run `npm run build:renderer`')
     mkdirSync(shots, { recursive: true })
     server = await serve({ engine, staticDir: rendererDir })
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-      ],
-    })
+    browser = await launchChromium()
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } })
     await page.goto(server.url)
   })
