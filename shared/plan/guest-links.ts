@@ -18,6 +18,7 @@ import {
   parseMark,
   physMark,
 } from './device-names.ts'
+import { stopDhcpClient } from './dhcp.ts'
 import type { ObservedGuest, ObservedInterface } from './observed.ts'
 import { type IpTarget, ipTargetOf, type Op, type OpExec, Phase, pidPlaceholder } from './op.ts'
 import { findNic } from './uplinks.ts'
@@ -500,7 +501,20 @@ class LinkPlanner {
         problem: `link ${this.linkId} asks for DHCP, and this host has no udhcpc (packages udhcpc or busybox)`,
       }
     }
-    if (this.ctx.observed.dhcpClients.some((c) => c.linkId === this.linkId)) return { ops: [], problem: null }
+    const running = this.ctx.observed.dhcpClients.find((c) => c.linkId === this.linkId)
+    // A client left in a restarted container's old namespace keeps that namespace (and the old
+    // cable) alive, and leases nothing for the new one: it goes, and a new one starts.
+    const stale =
+      running?.netns !== undefined && this.seen?.netnsId !== undefined && running.netns !== this.seen.netnsId
+    if (running && !stale) return { ops: [], problem: null }
+    const stop = running
+      ? stopDhcpClient(
+          this.ctx.host,
+          this.linkId,
+          running.pid,
+          `the DHCP client of ${this.linkId} runs in the namespace its guest had before a restart`,
+        )
+      : []
     const { dir, script } = this.ctx.dhcp
     const argv = [
       ...this.enterGuest(),
@@ -526,6 +540,7 @@ class LinkPlanner {
     ]
     return {
       ops: [
+        ...stop,
         this.op(
           'dhcp.start',
           Phase.leases,

@@ -67,6 +67,8 @@ export interface ObservedGuest {
   readonly netns: GuestNetns | null
   /** A container's Docker name. */
   readonly container?: string
+  /** The kernel's name of its namespace (`net:[4026532571]`): a restarted container has a new one. */
+  readonly netnsId?: string
   readonly interfaces: readonly ObservedInterface[]
   readonly routes: readonly ObservedRoute[]
 }
@@ -91,6 +93,8 @@ export interface Capabilities {
 export interface ObservedDhcpClient {
   readonly linkId: string
   readonly pid: number
+  /** The namespace it runs in (`net:[…]`); it keeps that namespace alive while it runs. */
+  readonly netns?: string
   /** The last lease its event script recorded. */
   readonly address: string | null
 }

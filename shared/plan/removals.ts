@@ -4,6 +4,7 @@ import { LOCAL_HOST, nodeHost } from '../lab/normalize.ts'
 import { isGuestLink, isWire, type Lab } from '../lab/schema.ts'
 import { hostIp, ovsExec, type PlanContext, type PlanPart } from './context.ts'
 import { guestHostEnd, OVS_LAB_KEY, OVS_LINK_KEY, parseMark, wireDevices } from './device-names.ts'
+import { stopDhcpClient } from './dhcp.ts'
 import { ipTargetOf, type Op, Phase } from './op.ts'
 
 /** Names of what `lab` wants on this host; anything marked as the lab's beyond these goes. */
@@ -100,17 +101,14 @@ export function planRemovals(ctx: PlanContext): PlanPart {
   // DHCP clients of links that are gone (or of a lab being destroyed) release their leases first.
   for (const client of ctx.host === LOCAL_HOST ? ctx.observed.dhcpClients : []) {
     if (want.dhcp.has(client.linkId)) continue
-    part.ops.push({
-      id: `dhcp.release:${client.linkId}`,
-      host: ctx.host,
-      phase: Phase.releaseLeases,
-      action: 'dhcp.release',
-      exec: { tool: 'cmd', argv: ['kill', '-TERM', String(client.pid)] },
-      inverse: null,
-      pipework: null,
-      why: `the DHCP client of ${client.linkId} releases ${client.address ?? 'its lease'} and stops`,
-      linkId: client.linkId,
-    })
+    part.ops.push(
+      ...stopDhcpClient(
+        ctx.host,
+        client.linkId,
+        client.pid,
+        `the DHCP client of ${client.linkId} releases ${client.address ?? 'its lease'} and stops`,
+      ),
+    )
   }
   // macvlans live only inside their guest; they carry the link's mark there.
   for (const guest of Object.values(ctx.observed.guests)) {

@@ -1,7 +1,7 @@
 // ip: dhcp against a real dnsmasq on a test bridge: the guests (a netns and a container) lease an
 // address from its range, status reports it, destroy releases it, and the host's resolv.conf is
 // never written.
-import { readFileSync } from 'node:fs'
+import { readFileSync, readlinkSync } from 'node:fs'
 import { execa, type ResultPromise } from 'execa'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createEngine } from '../../electron/core/create-engine.ts'
@@ -12,6 +12,15 @@ import { missingLabHost, testPrefix } from './support/lab-host.ts'
 import { sweep } from './support/machine.ts'
 
 const skipReason = await missingLabHost(['iproute2', 'docker'])
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
 
 describe.skipIf(skipReason !== null)('DHCP from a real dnsmasq', () => {
   const prefix = testPrefix()
@@ -33,6 +42,7 @@ describe.skipIf(skipReason !== null)('DHCP from a real dnsmasq', () => {
     ],
   }).lab as Lab
   let dnsmasq: ResultPromise | undefined
+  const releases = () => readFileSync(log, 'utf8').match(/DHCPRELEASE/g)?.length ?? 0
   const resolvConf = readFileSync('/etc/resolv.conf', 'utf8')
 
   beforeAll(async () => {
@@ -82,11 +92,37 @@ describe.skipIf(skipReason !== null)('DHCP from a real dnsmasq', () => {
     expect((await engine.apply(lab)).plan.ops).toEqual([])
   })
 
+  it('a restarted container gets a new client in its new namespace, and the old one stops', async () => {
+    const linkId = `${prefix}c:eth1`
+    const pidFile = `${engine.dhcp(lab).dir}/${linkId}.pid`
+    const old = Number(readFileSync(pidFile, 'utf8'))
+    expect(alive(old)).toBe(true)
+    await execa('docker', ['restart', '-t', '0', `${lab.name}-${prefix}c`])
+    const { plan, result } = await engine.apply(lab)
+    expect(result?.ok).toBe(true)
+    expect(plan.ops.map((op) => op.id)).toContain(`dhcp.release:${linkId}`)
+    await new Promise((r) => setTimeout(r, 300))
+    // The old client kept the old namespace (and its veth) alive; it is gone now.
+    expect(alive(old)).toBe(false)
+    const client = Number(readFileSync(pidFile, 'utf8'))
+    const container = (await execa('docker', ['inspect', '-f', '{{.State.Pid}}', `${lab.name}-${prefix}c`]))
+      .stdout
+    expect(readlinkSync(`/proc/${client}/ns/net`)).toBe(readlinkSync(`/proc/${container}/ns/net`))
+    const status = labStatus(lab, await engine.observe(lab), { dhcp: engine.dhcp(lab) })
+    expect(status.links.find((l) => l.id === linkId)?.addresses).toEqual([
+      expect.stringMatching(/^10\.207\.0\.([5-9]\d)\/24$/),
+    ])
+    expect((await engine.apply(lab)).plan.ops).toEqual([])
+  })
+
   it('destroy releases both leases, and the host resolv.conf was never touched', async () => {
     expect((await engine.destroy(lab)).result?.ok).toBe(true)
-    await new Promise((r) => setTimeout(r, 300))
+    // dnsmasq writes its files in its own time: look again for a while before judging.
+    const released = () => readFileSync(leases, 'utf8').trim() === '' && releases() === 3
+    for (let i = 0; i < 30 && !released(); i++) await new Promise((r) => setTimeout(r, 100))
     expect(readFileSync(leases, 'utf8').trim()).toBe('')
-    expect(readFileSync(log, 'utf8').match(/DHCPRELEASE/g)).toHaveLength(2)
+    // Three releases in all: the stale client's after the restart, then both guests' now.
+    expect(releases()).toBe(3)
     expect(readFileSync('/etc/resolv.conf', 'utf8')).toBe(resolvConf)
   })
 })

@@ -1,6 +1,6 @@
 // Reads the machine into the observed model: the host's interfaces, OVS, and for every guest of the
 // lab its namespace's interfaces and default routes. Reads run in parallel; nothing is changed.
-import { readdir, readFile } from 'node:fs/promises'
+import { readdir, readFile, readlink, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { gateways, LOCAL_HOST, nodeHost } from '../../../shared/lab/normalize.ts'
 import type { GuestLink, Lab } from '../../../shared/lab/schema.ts'
@@ -161,7 +161,8 @@ async function observeDhcpClients(dir: string): Promise<ObservedDhcpClient[]> {
         if (!cmdline.includes('udhcpc')) return null
         const lease = await readFile(join(dir, `${linkId}.json`), 'utf8').catch(() => null)
         const address = lease ? ((JSON.parse(lease) as { address?: string }).address ?? null) : null
-        return { linkId, pid, address }
+        const netns = await readlink(`/proc/${pid}/ns/net`).catch(() => null)
+        return { linkId, pid, address, ...(netns ? { netns } : {}) }
       }),
   )
   return clients.filter((c): c is ObservedDhcpClient => c !== null)
@@ -239,6 +240,12 @@ async function observeNetnsGuest(
   const netns: GuestNetns = { kind: 'netns', name }
   const inside = exists ? (alreadyRead ?? (await readGuestNetns(run, ['ip', '-n', name], ipv6Routes))) : null
   const lo = inside?.interfaces.find((i) => i.name === 'lo')
+  // The name's file is the namespace itself: its inode is the kernel's number for it.
+  const inode = exists
+    ? await stat(`/run/netns/${name}`)
+        .then((s) => s.ino)
+        .catch(() => null)
+    : null
   return {
     node: name,
     kind: 'netns',
@@ -246,6 +253,7 @@ async function observeNetnsGuest(
     running: exists,
     owned: lo?.alias === nodeMark(labName, name),
     netns: exists ? netns : null,
+    ...(inode !== null ? { netnsId: `net:[${inode}]` } : {}),
     interfaces: inside?.interfaces ?? [],
     routes: inside?.routes ?? [],
   }
@@ -265,6 +273,7 @@ async function observeContainerGuest(
     ? (alreadyRead ??
       (await readGuestNetns(deps.run, ['nsenter', '-t', String(state.pid), '-n', 'ip'], ipv6Routes)))
     : null
+  const netnsId = running ? await readlink(`/proc/${state.pid}/ns/net`).catch(() => null) : null
   return {
     node: name,
     kind: 'container',
@@ -273,6 +282,7 @@ async function observeContainerGuest(
     running,
     owned: state?.labels[DOCKER_LAB_LABEL] === labName,
     netns: running ? { kind: 'pid', pid: state.pid } : null,
+    ...(netnsId ? { netnsId } : {}),
     interfaces: inside?.interfaces ?? [],
     routes: inside?.routes ?? [],
   }
