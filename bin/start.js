@@ -3,21 +3,45 @@
 // downloaded on machines without internet), the same editor in a browser through
 // `patchbay serve`. It says which it does.
 import { spawn, spawnSync } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 
-/** The Electron binary's path, when its download worked. */
+/**
+ * The Electron binary's path. The electron package fetches it on first use; that is tried here
+ * with its output kept to one line, since on a machine without internet it fails with a trace.
+ */
 function electronBinary() {
+  let dir
   try {
-    const path = createRequire(import.meta.url)('electron')
-    return typeof path === 'string' && existsSync(path) ? path : null
+    dir = dirname(createRequire(import.meta.url).resolve('electron/package.json'))
   } catch {
-    return null
+    return null // not installed (npm ci --omit=dev)
   }
+  const installed = () => {
+    try {
+      const path = join(dir, 'dist', readFileSync(join(dir, 'path.txt'), 'utf8').trim())
+      return existsSync(path) ? path : null
+    } catch {
+      return null
+    }
+  }
+  if (installed()) return installed()
+  process.stdout.write('patchbay: fetching the Electron binary (first start)... ')
+  const fetched = spawnSync(process.execPath, [join(dir, 'install.js')], {
+    encoding: 'utf8',
+    timeout: 180_000,
+  })
+  const found = installed()
+  const why = `${fetched.stderr ?? ''}`
+    .split('\n')
+    .find((line) => /error|failed/i.test(line))
+    ?.trim()
+  console.log(found ? 'done' : `not possible here (${why || 'no answer'})`)
+  return found
 }
 
 function run(command, args) {
