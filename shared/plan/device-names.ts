@@ -86,5 +86,7 @@ export function parseMark(alias: string | null | undefined): Mark | null {
 /** OVS external_ids keys and Docker label keys. */
 export const OVS_LAB_KEY = 'patchbay-lab'
 export const OVS_LINK_KEY = 'patchbay-link'
+/** On a NIC's port: the lab made the NIC promiscuous, so destroy makes it not. */
+export const OVS_PROMISC_KEY = 'patchbay-promisc'
 export const DOCKER_LAB_LABEL = 'patchbay.lab'
 export const DOCKER_NODE_LABEL = 'patchbay.node'

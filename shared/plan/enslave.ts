@@ -4,7 +4,7 @@
 import { linuxBridgeFilters } from '../lab/normalize.ts'
 import type { LabNode, WireLink } from '../lab/schema.ts'
 import { hostIp, ovsExec, type PlanContext, type PlanPart } from './context.ts'
-import { OVS_LAB_KEY, OVS_LINK_KEY } from './device-names.ts'
+import { OVS_LAB_KEY, OVS_LINK_KEY, OVS_PROMISC_KEY } from './device-names.ts'
 import { type Op, type OpExec, Phase } from './op.ts'
 import { findNic } from './uplinks.ts'
 import { ovsEndSettings } from './wires.ts'
@@ -49,7 +49,8 @@ export function planEnslave(
     linkId: id,
   })
   const host = hostIp(ctx)
-  if (uplink.promisc && !device.promisc) {
+  const makesPromisc = uplink.promisc === true && !device.promisc
+  if (makesPromisc) {
     part.ops.push(
       op(
         'veth.configure',
@@ -98,6 +99,7 @@ export function planEnslave(
           nic,
           `external_ids:${OVS_LAB_KEY}=${ctx.lab.name}`,
           `external_ids:${OVS_LINK_KEY}=${id}`,
+          ...(makesPromisc ? [`external_ids:${OVS_PROMISC_KEY}=1`] : []),
         ]),
         ovsExec(ctx, ['--if-exists', 'del-port', bridge, nic]),
         `the NIC ${nic} joins ${bridge}`,

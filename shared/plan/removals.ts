@@ -3,7 +3,14 @@
 import { LOCAL_HOST, nodeHost } from '../lab/normalize.ts'
 import { isGuestLink, isWire, type Lab } from '../lab/schema.ts'
 import { hostIp, ovsExec, type PlanContext, type PlanPart } from './context.ts'
-import { guestHostEnd, OVS_LAB_KEY, OVS_LINK_KEY, parseMark, wireDevices } from './device-names.ts'
+import {
+  guestHostEnd,
+  OVS_LAB_KEY,
+  OVS_LINK_KEY,
+  OVS_PROMISC_KEY,
+  parseMark,
+  wireDevices,
+} from './device-names.ts'
 import { stopDhcpClient } from './dhcp.ts'
 import { ipTargetOf, type Op, Phase } from './op.ts'
 
@@ -57,6 +64,15 @@ export function planRemovals(ctx: PlanContext): PlanPart {
       why: `port ${port.name} on ${port.bridge} belongs to link ${linkId}, which the lab no longer has`,
       linkId,
     })
+    // A user's NIC the lab made promiscuous leaves as it came.
+    if (port.externalIds[OVS_PROMISC_KEY] === '1') {
+      remove(`nic.promisc.off:${port.name}`, {
+        action: 'veth.configure',
+        exec: { tool: 'ip', target: host, line: ['link', 'set', port.name, 'promisc', 'off'] },
+        why: `the lab made the NIC ${port.name} promiscuous when it joined ${port.bridge}`,
+        linkId,
+      })
+    }
   }
   for (const device of ctx.observed.interfaces) {
     const mark = parseMark(device.alias)

@@ -120,7 +120,14 @@ describe.skipIf(skipReason !== null)('a host NIC joined to an OVS bridge', () =>
     await sweep(prefix)
   })
 
-  it('puts the guest of VLAN 100 on the LAN behind the NIC, and destroy leaves the NIC', async () => {
+  /** The NIC's own promiscuity count (OVS adds one of its own while the NIC is a port). */
+  const promiscuity = async () =>
+    (
+      JSON.parse((await execa('ip', ['-j', '-d', 'link', 'show', nic])).stdout) as { promiscuity: number }[]
+    )[0]!.promiscuity
+
+  it('puts the guest of VLAN 100 on the LAN behind the NIC, and destroy leaves the NIC as it was', async () => {
+    expect(await promiscuity()).toBe(0)
     const { plan, result } = await engine.apply(lab)
     expect(plan.problems).toEqual([])
     expect(result?.failed).toBeUndefined()
@@ -132,9 +139,12 @@ describe.skipIf(skipReason !== null)('a host NIC joined to an OVS bridge', () =>
     )
     expect(ping.exitCode, ping.stdout).toBe(0)
     expect((await engine.apply(lab)).plan.ops).toEqual([])
+    expect(await promiscuity()).toBeGreaterThan(0)
     expect((await engine.destroy(lab)).result?.ok).toBe(true)
     expect((await execa('ip', ['-o', 'link', 'show', nic])).stdout).toContain(nic)
     expect((await execa('ovs-vsctl', ['list-br'])).stdout).not.toContain(`${prefix}s`)
+    // promisc: true made it promiscuous; destroy takes that back.
+    expect(await promiscuity()).toBe(0)
   })
 })
 
