@@ -44,7 +44,8 @@ export async function runInNamespaces(
   const failures: { batch: number; message: string }[] = []
   if (batches.length === 0) return { outputs, linesDone, failures }
   removeStaleNames()
-  const dir = mkdtempSync(join(tmpdir(), 'patchbay-ns-'))
+  // The files are named on ip's batch lines, which split at blanks: a TMPDIR with one will not do.
+  const dir = mkdtempSync(join(/\s/.test(tmpdir()) ? '/tmp' : tmpdir(), 'patchbay-ns-'))
   const named: string[] = []
   try {
     const commands = batches.map((batch, i) => {
