@@ -151,7 +151,6 @@ class WirePlanner {
         )
       }
       part.ops.push(...this.stalePort(end))
-      const master = end.kind === 'linux-bridge' ? ['master', end.node] : []
       part.ops.push(
         this.op(
           end,
@@ -182,29 +181,35 @@ class WirePlanner {
           { tool: 'ip', target, line: ['link', 'del', end.device] },
           `VXLAN ${this.wire.vni} from ${local.address} on host ${end.ctx.host} to ${remote.address}`,
         ),
-        this.op(
-          end,
-          'veth.configure',
-          Phase.tunnels,
-          {
-            tool: 'ip',
-            target,
-            line: [
-              'link',
-              'set',
-              end.device,
-              ...master,
-              'up',
-              'alias',
-              wireMark(end.ctx.lab.name, this.id, end.mark),
-            ],
-          },
-          null,
-          `plug ${end.device} into ${end.node}`,
-        ),
+        this.plug(end, Phase.tunnels),
         ...this.portOps(end).map((op) => ({ ...op, phase: Phase.tunnelPorts })),
       )
     }
+  }
+
+  /** An end up, marked as this wire's, and on a Linux bridge its port (OVS ports: portOps). */
+  private plug(end: End, phase: Op['phase']): Op {
+    const master = end.kind === 'linux-bridge' ? ['master', end.node] : []
+    return this.op(
+      end,
+      'veth.configure',
+      phase,
+      {
+        tool: 'ip',
+        target: hostIp(end.ctx),
+        line: [
+          'link',
+          'set',
+          end.device,
+          ...master,
+          'up',
+          'alias',
+          wireMark(end.ctx.lab.name, this.id, end.mark),
+        ],
+      },
+      null,
+      `plug ${end.device} into ${end.node}`,
+    )
   }
 
   /** Refuses ends whose names are taken by something not this lab's. */
@@ -278,31 +283,9 @@ class WirePlanner {
       ),
     ]
     for (const end of this.ends) {
-      const master = end.kind === 'linux-bridge' ? ['master', end.node] : []
       // The first end is configured with the cable; the far one a phase later, once it exists there.
       const phase = end.index === 0 ? Phase.cables : Phase.ports
-      ops.push(
-        this.op(
-          end,
-          'veth.configure',
-          phase,
-          {
-            tool: 'ip',
-            target: hostIp(end.ctx),
-            line: [
-              'link',
-              'set',
-              end.device,
-              ...master,
-              'up',
-              'alias',
-              wireMark(end.ctx.lab.name, this.id, end.mark),
-            ],
-          },
-          null,
-          `plug ${end.device} into ${end.node}`,
-        ),
-      )
+      ops.push(this.plug(end, phase))
       ops.push(...this.portOps(end))
     }
     return ops
