@@ -3,6 +3,7 @@
 // with the tool's own words.
 import { execArgv, ipPrefix, type Op, type OpExec, ovsPrefix } from '../../../shared/plan/op.ts'
 import type { ContainerRuntime } from '../drivers/container-runtime.ts'
+import { batchMessage, failedBatchLine } from '../exec/ip-batch.ts'
 import { runInNamespaces } from '../exec/many-netns.ts'
 import { CommandFailed, type Runner } from '../exec/runner.ts'
 import { type Batch, batchesOf, phasesOf } from './batches.ts'
@@ -197,11 +198,11 @@ async function runBatch(
       return
     }
     // ip stops at the first failing line and names it ("Command failed -:N"): the lines before it ran.
-    const failedLine = Number(/Command failed -:(\d+)/.exec(result.stderr)?.[1] ?? 1)
+    const failedLine = failedBatchLine(result.stderr)
     const finished = new Set(script.slice(0, failedLine - 1).flatMap((l) => l.completes))
     for (const op of finished) finish(op)
     const op = script[failedLine - 1]?.owner ?? ops[0]!
-    const message = result.stderr.replace(/Command failed -:\d+\s*/g, '').trim()
+    const message = batchMessage(result.stderr)
     // Deleting what is already gone (a tunnel that went with its underlay NIC) is what was asked.
     if (op.action.endsWith('.delete') && /Cannot find device/.test(message)) {
       finish(op)

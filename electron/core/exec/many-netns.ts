@@ -7,6 +7,7 @@
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs'
 import { availableParallelism, tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { batchMessage, failedBatchLine } from './ip-batch.ts'
 import type { Runner } from './runner.ts'
 
 /** A named netns, or the netns of a process (a container's, by its pid). */
@@ -75,10 +76,7 @@ export async function runInNamespaces(
         })
         const out = result.stdout.split('\n').filter((line) => line.trim() !== '')
         // The parent stops at the first failing line and names it; the ones before it ran whole.
-        const failedAt =
-          result.exitCode === 0
-            ? mine.length + 1
-            : Number(/Command failed -:(\d+)/.exec(result.stderr)?.[1] ?? 1)
+        const failedAt = result.exitCode === 0 ? mine.length + 1 : failedBatchLine(result.stderr)
         let offset = 0
         for (let k = 0; k < failedAt - 1; k++) {
           const i = first + k
@@ -89,11 +87,9 @@ export async function runInNamespaces(
         }
         if (result.exitCode !== 0) {
           const i = first + failedAt - 1
-          const inner = new RegExp(`Command failed ${literally(join(dir, `${i}.batch`))}:(\\d+)`).exec(
-            result.stderr,
-          )
-          linesDone[i] = inner ? Number(inner[1]) - 1 : 0
-          failures.push({ batch: i, message: result.stderr.replace(/Command failed \S+:\d+\s*/g, '').trim() })
+          // How far its own batch got: its file names the failing line (none: it never started).
+          linesDone[i] = failedBatchLine(result.stderr, join(dir, `${i}.batch`)) - 1
+          failures.push({ batch: i, message: batchMessage(result.stderr) })
         }
       }),
     )
@@ -103,8 +99,6 @@ export async function runInNamespaces(
   }
   return { outputs, linesDone, failures }
 }
-
-const literally = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 
 /** Names a killed patchbay left in /run/netns: symlinks only, removed when their process is gone. */
 function removeStaleNames(): void {

@@ -4,6 +4,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 import type { Capabilities } from '../../../shared/plan/observed.ts'
+import { failedBatchLines } from '../exec/ip-batch.ts'
 import type { Runner } from '../exec/runner.ts'
 
 let cached: Promise<Capabilities> | null = null
@@ -74,7 +75,7 @@ async function probe(run: Runner): Promise<Capabilities> {
       input: `${lines.join('\n')}\n`,
       allowFailure: true,
     })
-    failed = new Set([...result.stderr.matchAll(/Command failed -:(\d+)/g)].map((m) => Number(m[1])))
+    failed = failedBatchLines(result.stderr)
   } finally {
     await run.run(['ip', 'netns', 'del', ns], { allowFailure: true })
   }
