@@ -1,12 +1,12 @@
 // The apply bench: N guests on one OVS bridge with VLANs, wired three ways on the same machine in
 // the same run — patchbay's engine, the real pipework script once per guest (the baseline a user has
 // today), and a hand-written lower bound (the fewest processes these tools allow).
-import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createEngine } from '../../electron/core/create-engine.ts'
 import type { DockerApi } from '../../electron/core/drivers/docker-api.ts'
+import { Runner } from '../../electron/core/exec/runner.ts'
 import type { Lab } from '../../shared/lab/schema.ts'
 import { benchAddress, benchVlan, guestName, oneBridgeLab } from './labs.ts'
 import { type Spread, spread } from './stats.ts'
@@ -25,30 +25,12 @@ export interface ApplyFigure {
   readonly processes: Readonly<Record<string, { readonly count: number; readonly ms: number }>>
 }
 
-interface Result {
-  readonly code: number
-  readonly stdout: string
-  readonly stderr: string
-}
+const runner = new Runner()
 
-/** A process with an argv array, its input on stdin; no shell, no execa (the bound must be lean). */
-export function run(argv: readonly string[], input?: string): Promise<Result> {
-  return new Promise((done, fail) => {
-    const child = spawn(argv[0]!, argv.slice(1), {
-      stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout!.on('data', (d) => {
-      stdout += d
-    })
-    child.stderr!.on('data', (d) => {
-      stderr += d
-    })
-    child.on('error', fail)
-    child.on('close', (code) => done({ code: code ?? -1, stdout, stderr }))
-    if (input !== undefined) child.stdin!.end(input)
-  })
+/** A process with an argv array, its input on stdin; its exit code whatever it is. */
+export async function run(argv: readonly string[], input?: string) {
+  const result = await runner.run(argv, { allowFailure: true, ...(input !== undefined ? { input } : {}) })
+  return { code: result.exitCode, stdout: result.stdout, stderr: result.stderr }
 }
 
 async function must(argv: readonly string[], input?: string): Promise<string> {

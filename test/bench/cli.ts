@@ -12,18 +12,14 @@ const BIN = join(import.meta.dirname, '..', '..', 'bin', 'patchbay.js')
 
 export interface CliFigure {
   readonly n: number
-  /** Whether bin/patchbay.js ran from the bundle (dist/cli) or compiled the sources with tsx. */
-  readonly bundled: boolean
   readonly apply: Spread
   readonly noop: Spread
 }
 
-export async function cliFigure(
-  prefix: string,
-  n: number,
-  runs: number,
-  bundled: boolean,
-): Promise<CliFigure> {
+export async function cliFigure(prefix: string, n: number, runs: number): Promise<CliFigure> {
+  // Built here, so bin/patchbay.js runs from the bundle as after `npm run build`, never from tsx.
+  const built = await run(['npm', 'run', '--silent', 'build:cli'])
+  if (built.code !== 0) throw new Error(`npm run build:cli: ${built.stderr}`)
   const dir = mkdtempSync(join(tmpdir(), 'patchbay-bench-cli-'))
   const file = join(dir, 'lab.yaml')
   writeFileSync(file, saveLab(oneBridgeLab(prefix, n, 'netns')))
@@ -48,5 +44,5 @@ export async function cliFigure(
     await run(['env', `PATCHBAY_STATE_DIR=${dir}`, process.execPath, BIN, 'destroy', file])
     rmSync(dir, { recursive: true, force: true })
   }
-  return { n, bundled, apply: spread(apply), noop: spread(noop) }
+  return { n, apply: spread(apply), noop: spread(noop) }
 }

@@ -96,8 +96,7 @@ if (parts.has('apply')) {
   )
 }
 if (parts.has('cli')) {
-  const bundled = existsSync(join(import.meta.dirname, '..', '..', 'dist', 'cli', 'patchbay.mjs'))
-  result.cli = await cliFigure(`pbc${Math.random().toString(16).slice(2, 5)}`, 100, runsAt(100), bundled)
+  result.cli = await cliFigure(`pbc${Math.random().toString(16).slice(2, 5)}`, 100, runsAt(100))
 }
 if (parts.has('events')) {
   result.events = await eventFigure(`pbe${Math.random().toString(16).slice(2, 5)}`, 200)
@@ -119,12 +118,10 @@ function table(r: Record<string, unknown>): string {
       `${f.kind.padEnd(9)} N=${String(f.n).padEnd(4)} patchbay ${String(f.patchbay.apply.median).padStart(7)} ms  no-op ${String(f.patchbay.noop.median).padStart(6)}  lower ${String(f.lowerBound.median).padStart(7)}  pipework ${pw.padStart(8)}  pw/pb ${f.ratios.pipeworkOverPatchbay ?? '-'}  pb/lower ${f.ratios.patchbayOverLowerBound}`,
     )
   }
-  const cli = r.cli as
-    | { n: number; bundled: boolean; apply: { median: number }; noop: { median: number } }
-    | undefined
+  const cli = r.cli as { n: number; apply: { median: number }; noop: { median: number } } | undefined
   if (cli)
     rows.push(
-      `patchbay apply as a whole process, ${cli.n} netns guests${cli.bundled ? '' : ' (tsx, not built)'}: ${cli.apply.median} ms, no-op ${cli.noop.median} ms`,
+      `patchbay apply as a whole process, ${cli.n} netns guests: ${cli.apply.median} ms, no-op ${cli.noop.median} ms`,
     )
   const events = r.events as { ms: { p50: number; p95: number } } | undefined
   if (events) rows.push(`events: p50 ${events.ms.p50} ms, p95 ${events.ms.p95} ms`)
