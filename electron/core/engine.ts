@@ -4,7 +4,6 @@
 import { mkdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { broadcastDomains } from '../../shared/l2/domains.ts'
-import { linkIds } from '../../shared/lab/normalize.ts'
 import type { Lab } from '../../shared/lab/schema.ts'
 import { pipeworkLine } from '../../shared/pipework/export.ts'
 import type { DhcpPlace, HostPlace } from '../../shared/plan/context.ts'
@@ -171,11 +170,6 @@ export class Engine {
       lab: lab.name,
       netns: [...new Set([...earlier.filter((n) => made.includes(n)), ...made])].sort(),
     })
-  }
-
-  /** The index in lab.links of the link with this id. */
-  linkIndex(lab: Lab, linkId: string): number {
-    return linkIds(lab.links ?? []).indexOf(linkId)
   }
 
   /** Broadcast domains of the lab as drawn; the observed view is in status.ts. */

@@ -67,6 +67,10 @@ export class LabWatcher extends EventEmitter<{ event: [WatchEvent] }> {
   private readonly guestEnds = new Map<string, Map<string, string>>()
   /** When a monitor line last moved each link (performance.now()). */
   private readonly quickAt = new Map<string, number>()
+  /** The guest node of each guest link, by link id (events name it). */
+  private readonly guestOf = new Map<string, string>()
+  /** The lab's container nodes, by Docker name. */
+  private readonly containers = new Map<string, string>()
 
   constructor(
     private readonly engine: Engine,
@@ -75,8 +79,12 @@ export class LabWatcher extends EventEmitter<{ event: [WatchEvent] }> {
     private readonly options: WatchOptions = {},
   ) {
     super()
+    for (const [name, node] of Object.entries(lab.nodes)) {
+      if (node.kind === 'container') this.containers.set(containerName(lab.name, name, node), name)
+    }
     const ids = linkIds(lab.links ?? [])
     ;(lab.links ?? []).forEach((link, i) => {
+      if (isGuestLink(link)) this.guestOf.set(ids[i]!, link.guest)
       if (!isGuestLink(link) || nodeHost(lab.nodes[link.guest] ?? {}) !== LOCAL_HOST) return
       const inGuest = this.guestEnds.get(link.guest) ?? new Map<string, string>()
       inGuest.set(guestIfname(link), ids[i]!)
@@ -100,7 +108,7 @@ export class LabWatcher extends EventEmitter<{ event: [WatchEvent] }> {
           netlinkMonitor(['ip', '-n', name], (line) => this.sawLine(this.guestEnds.get(name), line)),
         )
     }
-    const containers = this.containerNodes()
+    const containers = this.containers
     this.triggers.push(
       this.docker.events({}, (e) => {
         const node = containers.get(e.name)
@@ -129,19 +137,11 @@ export class LabWatcher extends EventEmitter<{ event: [WatchEvent] }> {
     return [...this.states.values()]
   }
 
-  private containerNodes(): Map<string, string> {
-    const out = new Map<string, string>()
-    for (const [name, node] of Object.entries(this.lab.nodes)) {
-      if (node.kind === 'container') out.set(containerName(this.lab.name, name, node), name)
-    }
-    return out
-  }
-
   private async watchInside(container: string): Promise<void> {
     this.inside.get(container)?.close()
     const state = await this.docker.inspect(container).catch(() => null)
     if (!state?.running || this.stopped) return
-    const node = this.containerNodes().get(container)
+    const node = this.containers.get(container)
     this.inside.set(
       container,
       netlinkMonitor(['nsenter', '-t', String(state.pid), '-n', 'ip'], (line) =>
@@ -265,8 +265,7 @@ export class LabWatcher extends EventEmitter<{ event: [WatchEvent] }> {
       JSON.stringify(before.reasons) === JSON.stringify(link.reasons)
     this.states.set(link.id, link)
     if (same) return
-    const l = this.lab.links?.[this.engine.linkIndex(this.lab, link.id)]
-    const node = l && 'guest' in l ? l.guest : null
+    const node = this.guestOf.get(link.id) ?? null
     this.emit('event', { type: 'link', at: Date.now(), link, node, previous: before?.state ?? null })
   }
 }
