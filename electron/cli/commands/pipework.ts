@@ -37,14 +37,17 @@ export async function pipeworkCommand(io: CliIo, args: string[]): Promise<ExitCo
   return command.kind === 'attach' ? attach(io, engine, command) : guestTool(io, engine, command)
 }
 
+/** The guest's kind; null, once said, when it is neither a container nor a netns here. */
+async function knownGuest(io: CliIo, engine: Engine, guest: string) {
+  const kind = await guestKind(engine, guest)
+  if (!kind)
+    io.stderr(`pipework: ${guest} is neither a Docker container nor a network namespace on this machine\n`)
+  return kind
+}
+
 async function attach(io: CliIo, engine: Engine, command: AttachCommand): Promise<ExitCode> {
-  const kind = await guestKind(engine, command.guest)
-  if (!kind) {
-    io.stderr(
-      `pipework: ${command.guest} is neither a Docker container nor a network namespace on this machine\n`,
-    )
-    return ExitCode.invalid
-  }
+  const kind = await knownGuest(io, engine, command.guest)
+  if (!kind) return ExitCode.invalid
   const host = hostInterfaceNode(command.hostInterface)
   const hostKind = 'name' in command.hostInterface ? await hostInterfaceKind(engine, host.name) : 'uplink'
   const hostNode: LabNode = hostKind === 'uplink' ? host.node : { kind: hostKind }
@@ -70,13 +73,8 @@ async function attach(io: CliIo, engine: Engine, command: AttachCommand): Promis
 }
 
 async function guestTool(io: CliIo, engine: Engine, command: GuestToolCommand): Promise<ExitCode> {
-  const kind = await guestKind(engine, command.guest)
-  if (!kind) {
-    io.stderr(
-      `pipework: ${command.guest} is neither a Docker container nor a network namespace on this machine\n`,
-    )
-    return ExitCode.invalid
-  }
+  const kind = await knownGuest(io, engine, command.guest)
+  if (!kind) return ExitCode.invalid
   const pid = kind === 'container' ? (await engine.containers.inspect(command.guest))?.pid : undefined
   const enter =
     kind === 'container' ? ['nsenter', '-t', String(pid), '-n'] : ['ip', 'netns', 'exec', command.guest]
