@@ -5,7 +5,7 @@ import { linuxBridgeFilters } from '../lab/normalize.ts'
 import type { LabNode, WireLink } from '../lab/schema.ts'
 import { hostIp, ovsExec, type PlanContext, type PlanPart } from './context.ts'
 import { OVS_LAB_KEY, OVS_LINK_KEY, OVS_PROMISC_KEY } from './device-names.ts'
-import { type Op, type OpExec, Phase } from './op.ts'
+import { linkOps, Phase } from './op.ts'
 import { findNic } from './uplinks.ts'
 import { ovsEndSettings } from './wires.ts'
 
@@ -30,24 +30,7 @@ export function planEnslave(
     })
     return part
   }
-  const op = (
-    action: Op['action'],
-    phase: Op['phase'],
-    exec: OpExec,
-    inverse: OpExec | null,
-    why: string,
-    suffix = '',
-  ): Op => ({
-    id: `${action}:${id}${suffix}`,
-    host: ctx.host,
-    phase,
-    action,
-    exec,
-    inverse,
-    pipework: null,
-    why,
-    linkId: id,
-  })
+  const op = linkOps({ stem: id, host: ctx.host, linkId: id })
   const host = hostIp(ctx)
   const makesPromisc = uplink.promisc === true && !device.promisc
   if (makesPromisc) {

@@ -20,7 +20,7 @@ import {
 } from './device-names.ts'
 import { stopDhcpClient } from './dhcp.ts'
 import type { ObservedGuest, ObservedInterface } from './observed.ts'
-import { type IpTarget, ipTargetOf, type Op, type OpExec, Phase, pidPlaceholder } from './op.ts'
+import { type IpTarget, ipTargetOf, linkOps, type Op, Phase, pidPlaceholder } from './op.ts'
 import { findNic } from './uplinks.ts'
 
 export interface GuestLinkPlanOptions {
@@ -61,6 +61,7 @@ class LinkPlanner {
   private readonly ifname: string
   private readonly guestTarget: IpTarget
   private readonly seen: ObservedGuest | undefined
+  private readonly op: ReturnType<typeof linkOps>
 
   constructor(
     private readonly ctx: PlanContext,
@@ -68,7 +69,7 @@ class LinkPlanner {
     private readonly index: number,
     private readonly linkId: string,
     guestKind: 'container' | 'netns',
-    private readonly pipework: string | null,
+    pipework: string | null,
   ) {
     this.hostEnd = guestHostEnd(ctx.lab.name, link)
     this.ifname = guestIfname(link)
@@ -79,28 +80,13 @@ class LinkPlanner {
       guestKind,
       containerName(ctx.lab.name, link.guest, ctx.lab.nodes[link.guest]),
     )
-  }
-
-  private op(
-    action: Op['action'],
-    phase: Op['phase'],
-    exec: OpExec,
-    inverse: OpExec | null,
-    why: string,
-    suffix = '',
-  ): Op {
-    return {
-      id: `${action}:${this.linkId}${suffix}`,
-      host: this.ctx.host,
-      phase,
-      action,
-      exec,
-      inverse,
-      pipework: action === 'veth.create' || action === 'macvlan.create' ? this.pipework : null,
-      why,
-      linkId: this.linkId,
-      node: this.link.guest,
-    }
+    this.op = linkOps({
+      stem: linkId,
+      host: ctx.host,
+      linkId,
+      node: link.guest,
+      pipework: (action) => (action === 'veth.create' || action === 'macvlan.create' ? pipework : null),
+    })
   }
 
   run(part: PlanPart): void {

@@ -138,6 +138,32 @@ export function execArgv(exec: OpExec): string[] {
 
 export const pidPlaceholder = (container: string): string => `{pid:${container}}`
 
+/** What the ops of one link share: their id's stem (`<action>:<stem><suffix>`), host, link and node. */
+export interface LinkOpBase {
+  readonly stem: string
+  readonly host: string
+  readonly linkId: string
+  readonly node?: string
+  /** The pipework line an op of this action stands for, if any. */
+  readonly pipework?: (action: OpAction) => string | null
+}
+
+/** Makes the ops of one link, each from its action, phase, commands and reason. */
+export const linkOps =
+  (base: LinkOpBase) =>
+  (action: OpAction, phase: Phase, exec: OpExec, inverse: OpExec | null, why: string, suffix = ''): Op => ({
+    id: `${action}:${base.stem}${suffix}`,
+    host: base.host,
+    phase,
+    action,
+    exec,
+    inverse,
+    pipework: base.pipework?.(action) ?? null,
+    why,
+    linkId: base.linkId,
+    ...(base.node !== undefined ? { node: base.node } : {}),
+  })
+
 export const ovsPrefix = (db: string | undefined): string[] =>
   db ? ['ovs-vsctl', `--db=unix:${db}`] : ['ovs-vsctl']
 

@@ -8,7 +8,7 @@ import { OVS_LAB_KEY, OVS_LINK_KEY, parseMark, wireDevices, wireMark } from './d
 import { planEnslave } from './enslave.ts'
 import { staleOvsPort } from './guest-links.ts'
 import type { ObservedInterface, ObservedOvsPort } from './observed.ts'
-import { type Op, type OpExec, Phase } from './op.ts'
+import { linkOps, type Op, type OpExec, Phase } from './op.ts'
 
 interface End {
   readonly index: 0 | 1
@@ -105,17 +105,14 @@ class WirePlanner {
     why: string,
     suffix = '',
   ): Op {
-    return {
-      id: `${action}:${this.id}:${end.mark}${suffix}`,
-      host: end.ctx.host,
-      phase,
+    return linkOps({ stem: `${this.id}:${end.mark}`, host: end.ctx.host, linkId: this.id })(
       action,
+      phase,
       exec,
       inverse,
-      pipework: null,
       why,
-      linkId: this.id,
-    }
+      suffix,
+    )
   }
 
   /** Each end of the wire is its host's VXLAN device to the other's underlay address. */
