@@ -15,7 +15,11 @@ let cached: Promise<Capabilities> | null = null
  * module, or restarted Open vSwitch.
  */
 export function hostCapabilities(run: Runner, cacheFile?: string): Promise<Capabilities> {
-  cached ??= fromCache(cacheFile) ?? probe(run).then((found) => toCache(cacheFile, found))
+  if (!cached) {
+    // Taken before probing: a machine that changes during the probe is probed again next time.
+    const now = cacheFile ? fingerprint() : ''
+    cached = fromCache(cacheFile, now) ?? probe(run).then((found) => toCache(cacheFile, now, found))
+  }
   return cached
 }
 
@@ -36,21 +40,21 @@ function fingerprint(): string {
     .digest('hex')
 }
 
-function fromCache(cacheFile: string | undefined): Promise<Capabilities> | null {
+function fromCache(cacheFile: string | undefined, now: string): Promise<Capabilities> | null {
   if (!cacheFile) return null
   try {
     const saved = JSON.parse(readFileSync(cacheFile, 'utf8')) as { fingerprint: string; found: Capabilities }
-    return saved.fingerprint === fingerprint() ? Promise.resolve(saved.found) : null
+    return saved.fingerprint === now ? Promise.resolve(saved.found) : null
   } catch {
     return null // none yet, or unreadable: probe
   }
 }
 
-function toCache(cacheFile: string | undefined, found: Capabilities): Capabilities {
+function toCache(cacheFile: string | undefined, now: string, found: Capabilities): Capabilities {
   if (cacheFile) {
     try {
       mkdirSync(dirname(cacheFile), { recursive: true })
-      writeFileSync(cacheFile, `${JSON.stringify({ fingerprint: fingerprint(), found })}\n`)
+      writeFileSync(cacheFile, `${JSON.stringify({ fingerprint: now, found })}\n`)
     } catch {
       // a read-only state dir only costs the next process a probe
     }
