@@ -13,7 +13,7 @@ import { DockerApi } from '../core/drivers/docker-api.ts'
 import type { Engine } from '../core/engine.ts'
 import { LabWatcher } from '../core/monitor/lab-watcher.ts'
 import { apiHandlers, BadRequest, parseRequest } from './api-handlers.ts'
-import { checkRequest } from './guard.ts'
+import { checkRequest, requestTarget } from './guard.ts'
 
 export interface ServeOptions {
   readonly engine: Engine
@@ -24,6 +24,9 @@ export interface ServeOptions {
   /** Bigger bodies are refused: a lab is a small document. */
   readonly maxBodyBytes?: number
 }
+
+/** A WebSocket message is a watch request naming one lab; anything bigger is closed with 1009. */
+export const WS_MAX_MESSAGE_BYTES = 64 * 1024
 
 export interface RunningServer {
   readonly url: string
@@ -63,7 +66,7 @@ async function readBody(req: IncomingMessage, limit: number): Promise<unknown> {
 
 export async function serve(options: ServeOptions): Promise<RunningServer> {
   const token = options.token ?? randomBytes(24).toString('base64url')
-  const sockets = new WebSocketServer({ noServer: true })
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: WS_MAX_MESSAGE_BYTES })
   // Progress of a running apply goes to every open editor of this server.
   const handlers = apiHandlers(options.engine, (progress) => {
     for (const client of sockets.clients) client.send(JSON.stringify(progress))
@@ -72,9 +75,11 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   let port = options.port ?? 0
 
   const server: Server = createServer(async (req, res) => {
-    const path = new URL(req.url ?? '/', 'http://x').pathname
+    const target = requestTarget(req)
+    if (!target) return send(res, 400, { error: 'the request target is not a path on this server' })
+    const path = target.pathname
     const isApi = path.startsWith('/api/')
-    const verdict = checkRequest(req, port, token, isApi)
+    const verdict = checkRequest(req, target, port, token, isApi)
     if (!verdict.ok) return send(res, verdict.status, { error: verdict.reason })
     if (isApi) {
       const call = path.slice('/api/'.length)
@@ -109,8 +114,13 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   })
 
   server.on('upgrade', (req, socket, head) => {
-    const verdict = checkRequest(req, port, token, true)
-    if (!verdict.ok || new URL(req.url ?? '/', 'http://x').pathname !== '/ws') {
+    const target = requestTarget(req)
+    if (!target) {
+      socket.end('HTTP/1.1 400 Bad Request\r\n\r\n')
+      return
+    }
+    const verdict = checkRequest(req, target, port, token, true)
+    if (!verdict.ok || target.pathname !== '/ws') {
       socket.end(
         `HTTP/1.1 ${verdict.ok ? 404 : verdict.status} ${verdict.ok ? 'Not Found' : 'Refused'}\r\n\r\n`,
       )
@@ -118,6 +128,9 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     }
     sockets.handleUpgrade(req, socket, head, (ws) => {
       let watcher: LabWatcher | null = null
+      // A message over the limit (or a broken frame): ws has already sent the close (1009, 1002);
+      // the error event that follows would be thrown if nobody listened.
+      ws.on('error', () => {})
       ws.on('message', async (data) => {
         let message: unknown
         try {
@@ -139,7 +152,11 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
         watcher?.stop()
         watcher = new LabWatcher(options.engine, checked.lab, new DockerApi(), { heal: true, counters: true })
         watcher.on('event', (event) => ws.send(JSON.stringify(event)))
-        await watcher.start()
+        try {
+          await watcher.start()
+        } catch (e) {
+          ws.send(JSON.stringify({ type: 'error', error: `watching failed: ${(e as Error).message}` }))
+        }
       })
       ws.on('close', () => watcher?.stop())
     })

@@ -9,6 +9,27 @@ import type { CliIo } from '../io.ts'
 /** The built renderer, when there is one (`npm run build:renderer`). */
 const RENDERER_DIR = join(packageRoot(import.meta.url), 'dist', 'renderer')
 
+/**
+ * serve is a long-lived process that any page in the user's browser can send requests to: a failure
+ * nobody foresaw, in a handler or a watcher, is logged and the server goes on, rather than ending
+ * every open editor and an apply half way. Only in this process, never in library code, which must
+ * let its callers see its errors. Returns the function that takes the guard away.
+ */
+export function keepServing(io: CliIo): () => void {
+  const log = (what: string) => (e: unknown) =>
+    io.stderr(
+      `patchbay serve: ${what}, still serving: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,
+    )
+  const onException = log('uncaught exception')
+  const onRejection = log('unhandled rejection')
+  process.on('uncaughtException', onException)
+  process.on('unhandledRejection', onRejection)
+  return () => {
+    process.off('uncaughtException', onException)
+    process.off('unhandledRejection', onRejection)
+  }
+}
+
 /** `patchbay serve`: the editor's API (and the editor, once built) on 127.0.0.1, until interrupted. */
 export async function serveCommand(io: CliIo, options: { port?: string }): Promise<ExitCode> {
   const port = options.port === undefined ? 0 : Number(options.port)
@@ -22,6 +43,7 @@ export async function serveCommand(io: CliIo, options: { port?: string }): Promi
   })
   process.on('SIGINT', stop)
   process.on('SIGTERM', stop)
+  const unguard = keepServing(io)
   // PATCHBAY_SERVE_TOKEN: a token chosen by the caller (bin/dev.js); otherwise a fresh one.
   const token = process.env.PATCHBAY_SERVE_TOKEN
   const running = await serve({
@@ -35,5 +57,6 @@ export async function serveCommand(io: CliIo, options: { port?: string }): Promi
   await running.close()
   process.off('SIGINT', stop)
   process.off('SIGTERM', stop)
+  unguard()
   return ExitCode.ok
 }
