@@ -1,6 +1,6 @@
 import type { Lab } from '../../shared/lab/schema.ts'
 
-/** The seeds' single-host VLAN lab (../shared/scenarios/single-host-vlan.yaml), laid out. */
+/** The single-host VLAN lab of examples/single-host-vlan.yaml, laid out (a unit test keeps them equal). */
 export const demoLab: Lab = {
   patchbay: 1,
   name: 'single-host-vlan',

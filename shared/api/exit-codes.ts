@@ -1,4 +1,4 @@
-/** Exit codes of every patchbay command (design.md, "Commands"). */
+/** Exit codes of every patchbay command (docs/cli.md, "Exit codes"). */
 export const ExitCode = {
   ok: 0,
   /** The world differs from what was asked: verify mismatch, apply failed and rolled back. */

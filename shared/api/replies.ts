@@ -14,7 +14,7 @@ export const problemReply = (p: Problem): ProblemReply => ({
   ...(p.column !== undefined ? { column: p.column } : {}),
 })
 
-/** The JSON form of an op (design.md: id, action, argv, pipework; more fields may follow). */
+/** The JSON form of an op (docs/cli.md: id, action, argv, pipework; more fields may follow). */
 export const opReply = (op: Op): OpReply => ({
   id: op.id,
   action: op.action,

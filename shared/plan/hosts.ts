@@ -1,5 +1,6 @@
 // Simulated hosts: a network namespace with its own Open vSwitch (its own ovsdb-server and
-// ovs-vswitchd, database and sockets under the state dir), as ../shared/lab-host.md shows works here.
+// ovs-vswitchd, database and sockets under the state dir), which works with the
+// userspace datapath this kernel offers.
 import type { HostPlace, PlanContext, PlanPart } from './context.ts'
 import { nodeMark } from './device-names.ts'
 import { type Op, type OpExec, Phase } from './op.ts'

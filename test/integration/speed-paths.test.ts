@@ -10,6 +10,7 @@ import { runInNamespaces } from '../../electron/core/exec/many-netns.ts'
 import { Runner } from '../../electron/core/exec/runner.ts'
 import type { Op } from '../../shared/plan/op.ts'
 import { Phase } from '../../shared/plan/op.ts'
+import { scenarioPath } from '../support/scenarios.ts'
 import { missingLabHost, testPrefix } from './support/lab-host.ts'
 import { sweep } from './support/machine.ts'
 
@@ -162,7 +163,7 @@ describe.skipIf(skipReason !== null)('the host’s capabilities, kept between pa
   const prefix = testPrefix()
   const stateDir = `/tmp/patchbay-test-state/${prefix}`
   const bin = new URL('../../bin/patchbay.js', import.meta.url).pathname
-  const lab = new URL('../../../shared/scenarios/single-host-vlan.yaml', import.meta.url).pathname
+  const lab = scenarioPath('single-host-vlan.yaml')
   const status = () =>
     execa(process.execPath, [bin, 'status', lab, '--json'], {
       env: { PATCHBAY_STATE_DIR: stateDir },

@@ -1,4 +1,4 @@
-// The pure commands as a user runs them: exit codes, JSON shapes from design.md, and the
+// The pure commands as a user runs them: exit codes, JSON shapes of docs/cli.md, and the
 // scenario checks the foundation issue asks for.
 import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
