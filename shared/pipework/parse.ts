@@ -141,6 +141,16 @@ function guestTool(kind: 'route' | 'rule' | 'tc', args: string[]): PipeworkComma
   if (args.length === 0)
     throw new Failure(fail(`${kind}_command`, '', `missing the ${kind} command after ${guest}`))
   for (const arg of args) {
+    // `ip`/`tc` read a word in option form wherever it stands: -batch FILE runs commands from a
+    // file, -netns NAME leaves the guest. A route, rule or tc command never needs one here.
+    if (arg.startsWith('-'))
+      throw new Failure(
+        fail(
+          `${kind}_command`,
+          arg,
+          `${JSON.stringify(arg)} starts with "-": options of ${kind === 'tc' ? 'tc' : 'ip'} itself are not passed on`,
+        ),
+      )
     if (!TOOL_ARG.test(arg))
       throw new Failure(
         fail(

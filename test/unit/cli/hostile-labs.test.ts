@@ -1,6 +1,7 @@
 // Bad labs a user (or an attacker) might hand patchbay: each gets a message that names the field and
 // the value, and exit 2. Nothing here can run a process: validate is pure.
 import { describe, expect, it } from 'vitest'
+import { processCommandLog } from '../../../electron/core/exec/runner.ts'
 import { runCli } from '../../support/cli.ts'
 
 const head = 'patchbay: 1\nname: hostile\n'
@@ -178,5 +179,24 @@ describe('hostile and broken labs', () => {
   it('every message carries the file, line and field', async () => {
     const result = await runCli(['validate', '-'], guestOn('{ guest: c1, to: ovs0, vlan: 4095 }'))
     expect(result.stderr).toBe('<stdin>:9:34: error: links[0].vlan: VLAN 4095 is outside 1-4094\n')
+  })
+})
+
+/** `patchbay pipework` route/rule/tc arguments that would reach `ip`/`tc` as options of their own. */
+const hostileTools: [string, string[], string][] = [
+  ['tc reading a file as a batch', ['tc', 'c1', '-batch', '/etc/shadow'], '"-batch" starts with "-"'],
+  ['ip route in another netns', ['route', 'c1', '-netns', 'other', 'show'], '"-netns" starts with "-"'],
+  ['ip rule forced', ['rule', 'c1', 'add', '-force', 'from', '10.0.0.0/8'], '"-force" starts with "-"'],
+  ['a long option', ['tc', 'c1', 'qdisc', 'show', '--batch=/etc/shadow'], 'starts with "-"'],
+]
+
+describe('hostile patchbay pipework tool arguments', () => {
+  it.each(hostileTools)('%s: exit 2, a message naming it, and nothing run', async (_what, argv, fragment) => {
+    const before = processCommandLog.length
+    const result = await runCli(['pipework', ...argv])
+    expect(result.code).toBe(2)
+    expect(result.stderr).toContain(fragment)
+    expect(result.stdout).toBe('')
+    expect(processCommandLog.length).toBe(before)
   })
 })

@@ -124,6 +124,12 @@ const hostile: [string, string, string][] = [
     '"1.2.3.4;reboot" is not a plain route argument',
   ],
   ['tc c1 qdisc add dev eth1 root $(reboot)', 'tc_command', 'is not a plain tc argument'],
+  // An argument in option form reaches the tool as its own option: -batch reads commands from a
+  // file, -netns leaves the guest, -force goes on after errors.
+  ['tc c1 -batch /etc/shadow', 'tc_command', '"-batch" starts with "-"'],
+  ['route c1 -netns other add default via 10.0.0.1', 'route_command', '"-netns" starts with "-"'],
+  ['rule c1 add -force from 10.0.0.0/8', 'rule_command', '"-force" starts with "-"'],
+  ['tc c1 qdisc show dev eth1 --batch=/etc/shadow', 'tc_command', '"--batch=/etc/shadow" starts with "-"'],
   ['route', 'guest', 'pipework route <guest>'],
   ['--wait -i eth1;reboot', '-i', 'contains ";"'],
   ['mac:zz:zz c1 10.0.0.1/24', 'hostinterface', 'is not a MAC address'],
