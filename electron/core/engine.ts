@@ -12,7 +12,7 @@ import type { Op } from '../../shared/plan/op.ts'
 import { type Plan, planDestroy, planLab } from '../../shared/plan/plan.ts'
 import { type ExecuteResult, executePlan, recoverJournal } from './apply/execute.ts'
 import { Journal } from './apply/journal.ts'
-import { defaultStateDir, StateFile } from './apply/state-file.ts'
+import { defaultStateDir, PIPEWORK_LAB, pipeworkLabPath, StateFile } from './apply/state-file.ts'
 import type { ContainerRuntime } from './drivers/container-runtime.ts'
 import { Runner } from './exec/runner.ts'
 import { observeLab } from './observe/observe.ts'
@@ -126,6 +126,9 @@ export class Engine {
       for (const place of Object.values(this.places(lab)))
         if (place.ovsDir) rmSync(place.ovsDir, { recursive: true, force: true })
       rmSync(this.dhcp(lab).dir, { recursive: true, force: true })
+      // The pipework drop-in's record lists what this lab made; with it gone, so is the record
+      // (else the next `patchbay pipework` would bring every destroyed link back).
+      if (lab.name === PIPEWORK_LAB) rmSync(pipeworkLabPath(this.stateDir), { force: true })
     }
     return { plan, result, recovered }
   }

@@ -5,7 +5,6 @@
 // past 15 bytes cannot happen, running twice is harmless.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
-import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { Document } from 'yaml'
 import { checkLab } from '../../shared/lab/check.ts'
@@ -13,11 +12,10 @@ import { loadLab } from '../../shared/lab/load.ts'
 import { formatProblem } from '../../shared/lab/problem.ts'
 import { saveLab } from '../../shared/lab/save.ts'
 import type { GuestLink, Lab, LabNode } from '../../shared/lab/schema.ts'
+import { PIPEWORK_LAB, pipeworkLabPath } from './apply/state-file.ts'
 import type { Engine } from './engine.ts'
 
-export const PIPEWORK_LAB = 'pipework'
-
-export const pipeworkLabPath = (stateDir: string): string => join(stateDir, `${PIPEWORK_LAB}.yaml`)
+export { PIPEWORK_LAB, pipeworkLabPath }
 
 /** The lab of every pipework call so far, with its document so saving keeps it tidy. */
 export function readPipeworkLab(stateDir: string): { lab: Lab; document: Document | null } {
@@ -48,6 +46,27 @@ export async function hostInterfaceKind(
 export async function guestKind(engine: Engine, name: string): Promise<'container' | 'netns' | null> {
   if (await engine.containers.inspect(name)) return 'container'
   return existsSync(`/run/netns/${name}`) ? 'netns' : null
+}
+
+/**
+ * The recorded lab without the guests that are gone from this machine (a container removed with
+ * `docker rm`, a namespace deleted), and without their links: pipework made neither, so patchbay
+ * must not recreate them, and one of them missing must not refuse every later call.
+ */
+export async function withoutGoneGuests(engine: Engine, lab: Lab): Promise<{ lab: Lab; gone: string[] }> {
+  const guests = Object.entries(lab.nodes).filter(
+    ([, node]) => node.kind === 'container' || node.kind === 'netns',
+  )
+  const kinds = await Promise.all(guests.map(([name]) => guestKind(engine, name)))
+  const gone = guests.filter(([, node], i) => kinds[i] !== node.kind).map(([name]) => name)
+  if (gone.length === 0) return { lab, gone }
+  const keep = <T>(record: Record<string, T>) =>
+    Object.fromEntries(Object.entries(record).filter(([name]) => !gone.includes(name)))
+  const links = (lab.links ?? []).filter((l) => !('guest' in l && gone.includes(l.guest)))
+  return {
+    lab: { ...lab, nodes: keep(lab.nodes), links, ...(lab.layout ? { layout: keep(lab.layout) } : {}) },
+    gone,
+  }
 }
 
 /** Adds (or replaces, by guest and ifname) one link in the pipework lab; returns the new lab. */

@@ -1,6 +1,6 @@
 // `patchbay pipework` with the seeds' own lines, one call each, against four real containers: the
 // same domains and pings as the lab file, and every call recorded so status and destroy see it.
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { execa } from 'execa'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DomainsReply } from '../../shared/api/contract.ts'
@@ -123,5 +123,55 @@ describe.skipIf(skipReason !== null)('the pipework drop-in with the seed script'
     expect(left.containers).toEqual([n('test1'), n('test2'), n('test3'), n('test4')])
     expect(left.links).toEqual([])
     expect(left.ovsBridges).toEqual([])
+  })
+})
+
+describe.skipIf(skipReason !== null)('the pipework drop-in after a recorded container is removed', () => {
+  const prefix = testPrefix()
+  const stateDir = `/tmp/patchbay-test-state/${prefix}`
+  const labFile = `${stateDir}/pipework.yaml`
+  const bridge = `ovs${prefix}`
+  const [gone, kept, later] = ['a', 'b', 'c'].map((t) => `${prefix}${t}`) as [string, string, string]
+  const savedStateDir = process.env.PATCHBAY_STATE_DIR
+  const run = (name: string) =>
+    execa('docker', ['run', '-d', '--name', name, '--network', 'none', 'labbox:latest', 'sleep', '100000'])
+
+  beforeAll(async () => {
+    process.env.PATCHBAY_STATE_DIR = stateDir
+    await Promise.all([run(gone), run(kept), run(later)])
+  })
+
+  afterAll(async () => {
+    await runCli(['destroy', labFile]).catch(() => undefined)
+    await sweep(prefix)
+    if (savedStateDir === undefined) delete process.env.PATCHBAY_STATE_DIR
+    else process.env.PATCHBAY_STATE_DIR = savedStateDir
+  })
+
+  it('forgets the removed container, says so, and attaches the next one', async () => {
+    expect((await runCli(['pipework', bridge, gone, '10.9.0.1/24'])).code).toBe(0)
+    expect((await runCli(['pipework', bridge, kept, '10.9.0.2/24'])).code).toBe(0)
+    await execa('docker', ['rm', '-f', gone])
+
+    const next = await runCli(['pipework', bridge, later, '10.9.0.3/24'])
+    expect(next.stderr).toContain(`forgot ${gone}`)
+    expect(next.code).toBe(0)
+    const record = readFileSync(labFile, 'utf8')
+    expect(record).not.toContain(gone)
+    expect(record).toContain(kept)
+    expect(record).toContain(later)
+    const status = await runCli(['status', labFile, '--json'])
+    expect(JSON.parse(status.stdout).links.map((l: { state: string }) => l.state)).toEqual(['up', 'up'])
+    // The removed container's OVS port went with it: nothing of it is left on the bridge.
+    expect((await snapshot(prefix)).ovsPorts.filter((p) => p.includes(gone))).toEqual([])
+  })
+
+  it('destroying the recorded lab clears the record, and the next call starts a new one', async () => {
+    expect((await runCli(['destroy', labFile])).code).toBe(0)
+    expect(existsSync(labFile)).toBe(false)
+    expect((await runCli(['pipework', bridge, kept, '10.9.0.2/24'])).code).toBe(0)
+    const record = readFileSync(labFile, 'utf8')
+    expect(record).toContain(kept)
+    expect(record).not.toContain(later)
   })
 })

@@ -17,6 +17,7 @@ import {
   savePipeworkLab,
   waitForInterface,
   withLink,
+  withoutGoneGuests,
 } from '../../core/pipework-dropin.ts'
 import { printPlanProblems, problemsExitCode } from '../engine-input.ts'
 import type { CliIo } from '../io.ts'
@@ -51,7 +52,10 @@ async function attach(io: CliIo, engine: Engine, command: AttachCommand): Promis
   const host = hostInterfaceNode(command.hostInterface)
   const hostKind = 'name' in command.hostInterface ? await hostInterfaceKind(engine, host.name) : 'uplink'
   const hostNode: LabNode = hostKind === 'uplink' ? host.node : { kind: hostKind }
-  const { lab, document } = readPipeworkLab(engine.stateDir)
+  const recorded = readPipeworkLab(engine.stateDir)
+  const { lab, gone } = await withoutGoneGuests(engine, recorded.lab)
+  for (const guest of gone)
+    io.stderr(`pipework: forgot ${guest} and its links: it no longer exists on this machine\n`)
   const next = withLink(lab, attachToLink(command, host.name), { kind }, hostNode)
   const { plan, result } = await engine.apply(next)
   if (!result) {
@@ -65,7 +69,7 @@ async function attach(io: CliIo, engine: Engine, command: AttachCommand): Promis
     return ExitCode.differs
   }
   // Recorded only once it worked: status and destroy of this file see exactly what exists.
-  savePipeworkLab(engine.stateDir, next, document)
+  savePipeworkLab(engine.stateDir, next, recorded.document)
   io.stderr(
     `pipework: ${command.guest}:${command.ifname} on ${host.name} (${plan.ops.length} ops; recorded in ${pipeworkLabPath(engine.stateDir)})\n`,
   )

@@ -6,6 +6,11 @@ import { z } from 'zod'
 
 export const defaultStateDir = (): string => process.env.PATCHBAY_STATE_DIR ?? '/var/lib/patchbay'
 
+/** The lab `patchbay pipework` records every call in (pipework-dropin.ts); destroying it clears it. */
+export const PIPEWORK_LAB = 'pipework'
+
+export const pipeworkLabPath = (stateDir: string): string => join(stateDir, `${PIPEWORK_LAB}.yaml`)
+
 const LabState = z.object({ lab: z.string(), netns: z.array(z.string()) })
 export type LabState = z.infer<typeof LabState>
 
