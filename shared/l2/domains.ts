@@ -313,15 +313,14 @@ function vlansNotCarried(lab: Lab, { members, domainOf }: Analysis): Problem[] {
     const where = parts.map(
       (ms) => `${[...new Set(ms.map((m) => m.bridge))].join(', ')} (${ms.map((m) => m.name).join(', ')})`,
     )
-    for (const ms of parts) {
-      const first = ms[0]!
-      problems.push(
-        warning(
-          ['links', first.linkIndex, 'vlan'],
-          `VLAN ${vlan} is split: no trunk carries it between ${where.join(' and ')}, so they cannot reach each other`,
-        ),
-      )
-    }
+    // One warning per split VLAN (it names every part), at the first part's first link: one per
+    // part repeated the same sentence, so `patchbay domains` and the editor listed it twice.
+    problems.push(
+      warning(
+        ['links', parts[0]![0]!.linkIndex, 'vlan'],
+        `VLAN ${vlan} is split: no trunk carries it between ${where.join(' and ')}, so they cannot reach each other`,
+      ),
+    )
   }
   return problems
 }

@@ -91,10 +91,33 @@ describe('trunks, natives and bridge kinds', () => {
       '200: b1:eth1',
       '200: b2:eth1',
     ])
-    expect(warningsOf(l).filter((w) => w.startsWith('VLAN 200 is split'))).toHaveLength(2)
+    expect(warningsOf(l).filter((w) => w.startsWith('VLAN 200 is split'))).toHaveLength(1)
     expect(warningsOf(l)[0]).toBe(
       'VLAN 200 is split: no trunk carries it between s1 (b1:eth1) and s2 (b2:eth1), so they cannot reach each other',
     )
+  })
+
+  it('says each warning once, however many bridges a VLAN is split over (the CLI printed it per part)', () => {
+    const loaded = loadLab(
+      JSON.stringify({
+        patchbay: 1,
+        name: 'w',
+        nodes: { s1: ovs, s2: ovs, s3: ovs, a1: netns, a2: netns, a3: netns },
+        links: [
+          { guest: 'a1', to: 's1', vlan: 100, ip: '10.0.0.1/24' },
+          { guest: 'a2', to: 's2', vlan: 100, ip: '10.0.0.2/24' },
+          { guest: 'a3', to: 's3', vlan: 100, ip: '10.0.0.3/24' },
+          { between: ['s1', 's2'], trunk: [200], native: [5, 6] },
+          { between: ['s2', 's3'], trunk: [200] },
+        ],
+      }),
+    )
+    const warnings = loaded.problems.map((p) => `${p.path.join('.')}: ${p.message}`)
+    expect(warnings).toEqual([
+      'links.0.vlan: VLAN 100 is split: no trunk carries it between s1 (a1:eth1) and s2 (a2:eth1) and s3 (a3:eth1), so they cannot reach each other',
+      'links.0.ip: subnet 10.0.0.0/24 is split over 3 broadcast domains (s1/100, s2/100, s3/100): addresses in one cannot reach the others',
+      'links.3.native: native VLAN mismatch on the wire s1~s2: 5 on s1 but 6 on s2, so untagged frames leak from VLAN 5 into VLAN 6',
+    ])
   })
 
   it('a native VLAN on both ends carries the untagged guests into VLAN 100? no: untagged frames of the trunk are VLAN 100', () => {
