@@ -9,11 +9,15 @@ import { fileURLToPath } from 'node:url'
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const token = randomBytes(24).toString('base64url')
 const children = [
-  spawn(process.execPath, [join(root, 'bin', 'patchbay.js'), 'serve', '--port', '5174'], {
-    cwd: root,
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, PATCHBAY_SERVE_TOKEN: token },
-  }),
+  spawn(
+    process.execPath,
+    [join(root, 'bin', 'patchbay.js'), 'serve', '--port', '5174', ...process.argv.slice(2)],
+    {
+      cwd: root,
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: { ...process.env, PATCHBAY_SERVE_TOKEN: token },
+    },
+  ),
   spawn('npx', ['vite', '--config', 'renderer/vite.config.ts', '--clearScreen', 'false'], {
     cwd: root,
     stdio: ['ignore', 'ignore', 'inherit'],

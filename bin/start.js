@@ -64,7 +64,7 @@ if (
 
 const electron = electronBinary()
 if (electron) {
-  run(electron, [root])
+  run(electron, [root, ...process.argv.slice(2)])
 } else {
   console.log(
     'patchbay: the desktop app (Electron) cannot run on this machine; opening the editor through `patchbay serve`.',

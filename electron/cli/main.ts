@@ -111,9 +111,11 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
   program
     .command('serve')
     .description('the editor and its API on 127.0.0.1 (prints the URL with its one-time token)')
+    .argument('[lab]', 'the lab file to open; Save writes it back (created if it does not exist)')
     .option('--port <n>', 'port to listen on (default: any free one)')
-    .action(async (options: { port?: string }) => {
-      code = await serveCommand(io, options)
+    .option('--dir <folder>', 'the page may also open and save .yaml files under this folder')
+    .action(async (lab: string | undefined, options: { port?: string; dir?: string }) => {
+      code = await serveCommand(io, lab, options)
     })
 
   program

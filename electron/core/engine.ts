@@ -32,7 +32,18 @@ export interface ApplyOutcome {
   readonly result: ExecuteResult | null
   /** What an interrupted earlier run had left and was undone first. */
   readonly recovered?: { readonly undone: number; readonly failed: number } | null
+  /** applyPlanned only: the machine had moved since, so nothing ran; `plan` is what it needs now. */
+  readonly stale?: boolean
 }
+
+/** Two plans are the same when they would run the same commands in the same order. */
+export const samePlan = (a: Plan, b: Plan): boolean =>
+  a.ops.length === b.ops.length &&
+  a.problems.length === b.problems.length &&
+  a.ops.every((op, i) => {
+    const other = b.ops[i]!
+    return op.id === other.id && JSON.stringify(op.exec) === JSON.stringify(other.exec)
+  })
 
 export class Engine {
   readonly run: Runner
@@ -102,14 +113,23 @@ export class Engine {
     return this.exclusive(lab.name, () => this.applyNow(lab, onOpDone))
   }
 
+  /**
+   * Runs `shown`, the plan a user saw, only if the machine still needs exactly that: it is observed
+   * again and re-planned, and when that plan differs nothing runs and the new plan comes back.
+   */
+  applyPlanned(lab: Lab, shown: Plan, onOpDone?: (op: Op) => void): Promise<ApplyOutcome> {
+    return this.exclusive(lab.name, () => this.applyNow(lab, onOpDone, shown))
+  }
+
   destroy(lab: Lab, onOpDone?: (op: Op) => void): Promise<ApplyOutcome> {
     return this.exclusive(lab.name, () => this.destroyNow(lab, onOpDone))
   }
 
-  private async applyNow(lab: Lab, onOpDone?: (op: Op) => void): Promise<ApplyOutcome> {
+  private async applyNow(lab: Lab, onOpDone?: (op: Op) => void, shown?: Plan): Promise<ApplyOutcome> {
     const recovered = await this.recover(lab)
     const observed = await this.observe(lab)
     const plan = this.planFrom(lab, observed)
+    if (shown && (recovered || !samePlan(shown, plan))) return { plan, result: null, recovered, stale: true }
     if (plan.problems.length > 0) return { plan, result: null, recovered }
     const result = await this.execute(lab, plan.ops, onOpDone, runningPids(observed))
     if (result.ok) this.remember(lab)

@@ -4,7 +4,7 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { createInterface } from 'node:readline'
-import { type ApiCall, type ApiReply, type ApiRequest, api } from '../../shared/api/contract.ts'
+import { type ApiCall, type ApiReply, type ApiRequest, api, FILE_CALLS } from '../../shared/api/contract.ts'
 import { domainsReply, opReply, problemReply } from '../../shared/api/replies.ts'
 import { broadcastDomains } from '../../shared/l2/domains.ts'
 import { checkLab } from '../../shared/lab/check.ts'
@@ -15,11 +15,16 @@ import type { ObservedHost } from '../../shared/plan/observed.ts'
 import { planLab } from '../../shared/plan/plan.ts'
 
 export type Handlers = { [C in ApiCall]: (req: ApiRequest<C>) => Promise<ApiReply<C>> }
+/** The calls that need the engine; the file calls are the app's own (core/file-calls.ts). */
+export type EngineHandlers = Omit<Handlers, (typeof FILE_CALLS)[number]>
+const engineCalls = (Object.keys(api) as ApiCall[]).filter(
+  (c) => !(FILE_CALLS as readonly string[]).includes(c),
+)
 
 const PKEXEC = '/usr/bin/pkexec'
 
 /** Starts the helper through pkexec (the polkit action build/org.patchbay.helper.policy). */
-export function helperHandlers(helperArgv: readonly string[]): Handlers {
+export function helperHandlers(helperArgv: readonly string[]): EngineHandlers {
   let child: ChildProcess | null = null
   let nextId = 1
   const waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>()
@@ -61,7 +66,7 @@ export function helperHandlers(helperArgv: readonly string[]): Handlers {
           reject(e as Error)
         }
       })) as Handlers[C]
-  return Object.fromEntries(Object.keys(api).map((c) => [c, call(c as ApiCall)])) as Handlers
+  return Object.fromEntries(engineCalls.map((c) => [c, call(c)])) as unknown as EngineHandlers
 }
 
 /** A machine as a plan assumes it when it may not look: empty, with the features of a common kernel. */
@@ -96,7 +101,7 @@ const unseenPlaces = (lab: Lab) =>
   )
 
 /** What a user without root and without the helper can still do: draw, validate, see domains, plan. */
-export function unprivilegedHandlers(reason: string): Handlers {
+export function unprivilegedHandlers(reason: string): EngineHandlers {
   const refuse = async (): Promise<never> => {
     throw new Error(`applying is not available: ${reason}`)
   }

@@ -6,13 +6,27 @@ import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { dirname, extname, join, normalize } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { app, BrowserWindow, ipcMain, MessageChannelMain, protocol, session, shell } from 'electron'
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  ipcMain,
+  Menu,
+  MessageChannelMain,
+  protocol,
+  session,
+  shell,
+} from 'electron'
+import type { EditorEvent } from '../../shared/api/contract.ts'
 import { checkLab } from '../../shared/lab/check.ts'
 import type { Lab } from '../../shared/lab/schema.ts'
 import { createEngine } from '../core/create-engine.ts'
 import { DockerApi } from '../core/drivers/docker-api.ts'
+import { type ChooseFile, fileHandlers } from '../core/file-calls.ts'
+import { LabFiles } from '../core/lab-files.ts'
 import { LabWatcher } from '../core/monitor/lab-watcher.ts'
 import { apiHandlers } from '../serve/api-handlers.ts'
+import { fileMenuTemplate, LAB_FILE_FILTERS, labFileArgument } from './files.ts'
 import { type Handlers, helperHandlers, unprivilegedHandlers } from './helper-client.ts'
 import { APP_ORIGIN, acceptIpc, CONTENT_SECURITY_POLICY, IPC_CALLS, windowOptions } from './security.ts'
 
@@ -64,6 +78,13 @@ export function registerIpc(handlers: Handlers): void {
   }
 }
 
+/** The File menu; each item is passed to the page as an editor event. */
+export function installFileMenu(send: (event: EditorEvent) => void): void {
+  Menu.setApplicationMenu(
+    Menu.buildFromTemplate(fileMenuTemplate((command) => send({ type: 'menu', command }))),
+  )
+}
+
 async function start(): Promise<void> {
   await app.whenReady()
   protocol.handle('app', async (request) => {
@@ -82,17 +103,36 @@ async function start(): Promise<void> {
     }
   })
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false))
+  let window: BrowserWindow | null = null
+  const send = (event: EditorEvent) => window?.webContents.send('editor-event', event)
+  // Files are read and written here, as the user, whatever runs the engine.
+  const opened = labFileArgument(process.argv, app.isPackaged)
+  const choose: ChooseFile = async (purpose, suggestedName) => {
+    if (!window) return null
+    if (purpose === 'open') {
+      const r = await dialog.showOpenDialog(window, { filters: LAB_FILE_FILTERS, properties: ['openFile'] })
+      return r.canceled ? null : (r.filePaths[0] ?? null)
+    }
+    const r = await dialog.showSaveDialog(window, {
+      filters: LAB_FILE_FILTERS,
+      ...(suggestedName ? { defaultPath: suggestedName } : {}),
+    })
+    return r.canceled ? null : (r.filePath ?? null)
+  }
+  const files = fileHandlers(new LabFiles(opened ? { file: opened } : {}), { choose, onChange: send })
   // Root runs the engine here; anyone else gets the privileged helper through pkexec.
   const helper = join(HERE, 'helper.mjs')
-  registerIpc(
-    process.getuid?.() === 0
+  registerIpc({
+    ...(process.getuid?.() === 0
       ? apiHandlers(createEngine())
       : existsSync(helper)
         ? helperHandlers(
             app.isPackaged ? [join(process.resourcesPath, 'patchbay-helper')] : ['/usr/bin/node', helper],
           )
-        : unprivilegedHandlers('the privileged helper is not installed'),
-  )
+        : unprivilegedHandlers('the privileged helper is not installed')),
+    ...files,
+  })
+  installFileMenu(send)
   // Live state needs the engine's view of the machine: as root, a watcher in this process.
   if (process.getuid?.() === 0) {
     registerLiveState((lab, onEvent) => {
@@ -102,14 +142,14 @@ async function start(): Promise<void> {
       return () => watcher.stop()
     })
   }
-  const window = new BrowserWindow(windowOptions(join(HERE, 'preload.cjs')))
+  window = new BrowserWindow(windowOptions(join(HERE, 'preload.cjs')))
   window.webContents.setWindowOpenHandler(({ url }) => {
     if (url.startsWith('https://')) void shell.openExternal(url)
     return { action: 'deny' }
   })
   window.webContents.on('will-navigate', (event) => event.preventDefault())
   window.webContents.on('will-attach-webview', (event) => event.preventDefault())
-  window.once('ready-to-show', () => window.show())
+  window.once('ready-to-show', () => window?.show())
   await window.loadURL(`${APP_ORIGIN}/index.html`)
 }
 

@@ -26,5 +26,11 @@ const watch = (lab: unknown, onEvent: (event: unknown) => void): (() => void) =>
   }
 }
 
+/** Editor events from main (the File menu, a lab file changed on disk); the page checks them. */
+const onEvent = (listener: (event: unknown) => void): void => {
+  ipcRenderer.on('editor-event', (_event, payload: unknown) => listener(payload))
+}
+
 contextBridge.exposeInMainWorld('patchbay', patchbay)
+contextBridge.exposeInMainWorld('patchbayEvents', { onEvent })
 contextBridge.exposeInMainWorld('patchbayLive', { watch })

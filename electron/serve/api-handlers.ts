@@ -1,7 +1,6 @@
 // The calls of shared/api/contract.ts, answered by the engine: one function per call, used by
 // `serve` (and, later, by the desktop app's main process). Plans are kept by id for apply.
 
-import { randomUUID } from 'node:crypto'
 import { type ApiCall, type ApiReply, type ApiRequest, api } from '../../shared/api/contract.ts'
 import { domainsReply, opReply, problemReply } from '../../shared/api/replies.ts'
 import { broadcastDomains } from '../../shared/l2/domains.ts'
@@ -9,10 +8,12 @@ import { checkLab } from '../../shared/lab/check.ts'
 import { loadLab } from '../../shared/lab/load.ts'
 import type { Lab } from '../../shared/lab/schema.ts'
 import { parseMark } from '../../shared/plan/device-names.ts'
-import type { Plan } from '../../shared/plan/plan.ts'
 import { applyReply } from '../core/apply-reply.ts'
 import type { Engine } from '../core/engine.ts'
+import { type FileHandlers, noFileHandlers } from '../core/file-calls.ts'
+import { LabFileError } from '../core/lab-files.ts'
 import { observedLab } from '../core/observed-lab.ts'
+import { PlanBook } from '../core/plan-book.ts'
 import { labStatus } from '../core/status.ts'
 import { verifyLab } from '../core/verify.ts'
 
@@ -38,9 +39,27 @@ type Handlers = { [C in ApiCall]: (req: ApiRequest<C>) => Promise<ApiReply<C>> }
 /** Per-step progress of an apply or destroy, for whoever is watching (serve's WebSockets). */
 export type Progress = { type: 'progress'; planId: string | null; done: number; total: number; op: string }
 
-export function apiHandlers(engine: Engine, onProgress: (p: Progress) => void = () => {}): Handlers {
-  const plans = new Map<string, { lab: Lab; plan: Plan }>()
+export function apiHandlers(
+  engine: Engine,
+  onProgress: (p: Progress) => void = () => {},
+  files: FileHandlers = noFileHandlers('this process opens no lab files'),
+): Handlers {
+  const plans = new PlanBook()
+  const badFileRequest =
+    <R, A extends unknown[]>(call: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      try {
+        return await call(...args)
+      } catch (e) {
+        if (e instanceof LabFileError) throw new BadRequest(e.message, e.problems)
+        throw e
+      }
+    }
   return {
+    labFiles: badFileRequest(files.labFiles),
+    chooseLabFile: badFileRequest(files.chooseLabFile),
+    openLab: badFileRequest(files.openLab),
+    saveLab: badFileRequest(files.saveLab),
     validateLab: async ({ text }) => {
       const loaded = loadLab(text, 'lab.yaml')
       return { ok: loaded.lab !== null, problems: loaded.problems.map(problemReply) }
@@ -54,22 +73,34 @@ export function apiHandlers(engine: Engine, onProgress: (p: Progress) => void = 
     planLab: async ({ lab: input }) => {
       const lab = labOf(input)
       const plan = await engine.plan(lab)
-      const planId = randomUUID()
-      plans.set(planId, { lab, plan })
+      const planId = plans.keep(lab, plan)
       return { planId, lab: lab.name, ops: plan.ops.map(opReply), problems: [...plan.problems] }
     },
     applyPlan: async ({ planId }) => {
-      const planned = plans.get(planId)
-      if (!planned) throw new BadRequest(`no plan ${planId}: plan the lab first`)
-      plans.delete(planId)
-      // The machine may have moved since the plan was shown: apply converges to the lab as planned.
+      const taken = plans.take(planId)
+      if (!taken.ok) throw new BadRequest(taken.why)
+      const { lab, plan } = taken.kept
+      // What runs is what was shown: if the machine moved since, the new plan goes back to be seen.
       const started = performance.now()
       let done = 0
-      const total = planned.plan.ops.length
-      const applied = await engine.apply(planned.lab, (op) =>
+      const total = plan.ops.length
+      const applied = await engine.applyPlanned(lab, plan, (op) =>
         onProgress({ type: 'progress', planId, done: ++done, total, op: op.id }),
       )
-      return applyReply(planned.lab.name, applied, Math.round(performance.now() - started))
+      if (applied.stale) {
+        const newId = plans.keep(lab, applied.plan)
+        return {
+          ran: false as const,
+          why: 'the machine changed since this plan was made; this is the plan it needs now',
+          plan: {
+            planId: newId,
+            lab: lab.name,
+            ops: applied.plan.ops.map(opReply),
+            problems: [...applied.plan.problems],
+          },
+        }
+      }
+      return applyReply(lab.name, applied, Math.round(performance.now() - started))
     },
     destroyLab: async ({ lab: input }) => {
       const lab = labOf(input)

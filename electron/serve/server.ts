@@ -11,6 +11,8 @@ import { type ApiCall, api, WatchRequest } from '../../shared/api/contract.ts'
 import { checkLab } from '../../shared/lab/check.ts'
 import { DockerApi } from '../core/drivers/docker-api.ts'
 import type { Engine } from '../core/engine.ts'
+import { fileHandlers } from '../core/file-calls.ts'
+import type { LabFiles } from '../core/lab-files.ts'
 import { LabWatcher } from '../core/monitor/lab-watcher.ts'
 import { apiHandlers, BadRequest, parseRequest } from './api-handlers.ts'
 import { checkRequest, requestTarget } from './guard.ts'
@@ -23,6 +25,8 @@ export interface ServeOptions {
   readonly staticDir?: string
   /** Bigger bodies are refused: a lab is a small document. */
   readonly maxBodyBytes?: number
+  /** The lab files the page may open and save (the one on the command line, those under --dir). */
+  readonly files?: LabFiles
 }
 
 /** A WebSocket message is a watch request naming one lab; anything bigger is closed with 1009. */
@@ -67,10 +71,15 @@ async function readBody(req: IncomingMessage, limit: number): Promise<unknown> {
 export async function serve(options: ServeOptions): Promise<RunningServer> {
   const token = options.token ?? randomBytes(24).toString('base64url')
   const sockets = new WebSocketServer({ noServer: true, maxPayload: WS_MAX_MESSAGE_BYTES })
-  // Progress of a running apply goes to every open editor of this server.
-  const handlers = apiHandlers(options.engine, (progress) => {
-    for (const client of sockets.clients) client.send(JSON.stringify(progress))
-  })
+  // Progress of a running apply, and a lab file changed on disk, go to every open editor.
+  const broadcast = (event: unknown) => {
+    for (const client of sockets.clients) client.send(JSON.stringify(event))
+  }
+  const handlers = apiHandlers(
+    options.engine,
+    broadcast,
+    options.files ? fileHandlers(options.files, { onChange: broadcast }) : undefined,
+  )
   const limit = options.maxBodyBytes ?? 2 * 1024 * 1024
   let port = options.port ?? 0
 
@@ -170,6 +179,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     token,
     close: () =>
       new Promise<void>((resolve) => {
+        options.files?.close()
         for (const client of sockets.clients) client.terminate()
         sockets.close()
         server.close(() => resolve())

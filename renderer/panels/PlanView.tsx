@@ -31,6 +31,11 @@ export function PlanView({ plan, client }: { plan: Plan; client: Client }) {
     startWatching(client, lab)
     try {
       const result = await client.call('applyPlan', { planId: plan.planId })
+      if ('ran' in result) {
+        // The machine moved since this plan was made: nothing ran; the plan it needs now is shown.
+        show({ kind: 'plan', plan: result.plan, note: result.why })
+        return
+      }
       const done = new Set(result.done)
       show({
         kind: 'text',

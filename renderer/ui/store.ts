@@ -10,7 +10,7 @@ export type Output =
       readonly lines: readonly string[]
       readonly failed?: boolean
     }
-  | { readonly kind: 'plan'; readonly plan: ApiReply<'planLab'> }
+  | { readonly kind: 'plan'; readonly plan: ApiReply<'planLab'>; readonly note?: string }
   | {
       readonly kind: 'matrix'
       readonly ok: boolean

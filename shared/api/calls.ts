@@ -8,4 +8,8 @@ export const API_CALLS = [
   'statusLab',
   'verifyLab',
   'hostInterfaces',
+  'labFiles',
+  'chooseLabFile',
+  'openLab',
+  'saveLab',
 ] as const

@@ -110,6 +110,36 @@ export const VerifyReply = z.object({
 })
 export type VerifyReply = z.infer<typeof VerifyReply>
 
+/** A lab file as the editor opens it: its text, the lab when valid, else problems with their lines. */
+export const OpenedLabReply = z.object({
+  /** The name the page uses for this file in later calls (relative to serve's --dir, or as granted). */
+  path: z.string(),
+  /** A hash of the text on disk; a save names the version it edits. */
+  version: z.string(),
+  text: z.string(),
+  lab: z.unknown(),
+  problems: z.array(ProblemReply),
+})
+export type OpenedLabReply = z.infer<typeof OpenedLabReply>
+
+export const SavedLabReply = z.object({
+  saved: z.boolean(),
+  path: z.string(),
+  version: z.string(),
+  /** Nothing was written: the file on disk is no longer the version the page edited. */
+  changedOnDisk: z.boolean().optional(),
+})
+export type SavedLabReply = z.infer<typeof SavedLabReply>
+
+const FileName = z.string().min(1).max(4096)
+
+export const PlanWithIdReply = PlanReply.extend({ planId: z.string() })
+export type PlanWithIdReply = z.infer<typeof PlanWithIdReply>
+
+/** Run did not run: the machine changed since the plan was shown; here is the plan it needs now. */
+export const ReplannedReply = z.object({ ran: z.literal(false), why: z.string(), plan: PlanWithIdReply })
+export type ReplannedReply = z.infer<typeof ReplannedReply>
+
 /**
  * Every call the renderer (through preload or `serve`) can make: a request schema and a reply
  * schema each. A lab travels as plain data and is checked by shared/lab on arrival; a command line
@@ -118,8 +148,9 @@ export type VerifyReply = z.infer<typeof VerifyReply>
 export const api = {
   validateLab: { req: z.object({ text: z.string() }), res: ValidateReply },
   domains: { req: z.object({ lab: z.unknown(), observed: z.boolean().optional() }), res: DomainsReply },
-  planLab: { req: z.object({ lab: z.unknown() }), res: PlanReply.extend({ planId: z.string() }) },
-  applyPlan: { req: z.object({ planId: z.string() }), res: ApplyReply },
+  planLab: { req: z.object({ lab: z.unknown() }), res: PlanWithIdReply },
+  /** Runs the plan shown, or (when the machine has moved since) answers with the plan it needs now. */
+  applyPlan: { req: z.object({ planId: z.string() }), res: z.union([ApplyReply, ReplannedReply]) },
   destroyLab: { req: z.object({ lab: z.unknown() }), res: ApplyReply },
   statusLab: { req: z.object({ lab: z.unknown() }), res: StatusReply },
   verifyLab: { req: z.object({ lab: z.unknown() }), res: VerifyReply },
@@ -130,7 +161,57 @@ export const api = {
       interfaces: z.array(z.object({ name: z.string(), mac: z.string(), operState: z.string() })),
     }),
   },
+  /** The lab files this editor may use: the one it was started with, those under its folder. */
+  labFiles: {
+    req: z.object({}),
+    res: z.object({
+      opened: z.string().nullable(),
+      dir: z.string().nullable(),
+      files: z.array(z.string()),
+      /** A native file dialog is there (the desktop app): chooseLabFile answers. */
+      dialogs: z.boolean(),
+    }),
+  },
+  /** A native Open or Save As dialog (desktop app); the file chosen may then be opened or saved. */
+  chooseLabFile: {
+    req: z.object({ purpose: z.enum(['open', 'save']), suggestedName: FileName.optional() }),
+    res: z.object({ path: z.string().nullable() }),
+  },
+  /** Reads a lab file (no path: the one the editor was started with). */
+  openLab: { req: z.object({ path: FileName.optional() }), res: OpenedLabReply },
+  /** Writes the lab into its file, keeping the file's comments, order and one-line links. */
+  saveLab: {
+    req: z.object({
+      path: FileName.optional(),
+      lab: z.unknown(),
+      /** The version the page opened (null: it expects to create the file). */
+      version: z.string().nullable(),
+      overwrite: z.boolean().optional(),
+    }),
+    res: SavedLabReply,
+  },
 } as const
+
+/** The calls that touch the user's files: answered by the app itself, never by the root helper. */
+export const FILE_CALLS = ['labFiles', 'chooseLabFile', 'openLab', 'saveLab'] as const
+
+/** Told to every open editor: its lab file changed on disk by another hand (version null: deleted). */
+export const LabFileChangedEvent = z.object({
+  type: z.literal('lab-file-changed'),
+  path: z.string(),
+  version: z.string().nullable(),
+})
+export type LabFileChangedEvent = z.infer<typeof LabFileChangedEvent>
+
+/** The desktop app's File menu, passed to the page, which does what its own buttons do. */
+export const MenuCommandEvent = z.object({
+  type: z.literal('menu'),
+  command: z.enum(['new', 'open', 'save', 'save-as']),
+})
+export type MenuCommandEvent = z.infer<typeof MenuCommandEvent>
+
+export const EditorEvent = z.discriminatedUnion('type', [LabFileChangedEvent, MenuCommandEvent])
+export type EditorEvent = z.infer<typeof EditorEvent>
 
 export type ApiCall = keyof typeof api
 export type ApiRequest<C extends ApiCall> = z.infer<(typeof api)[C]['req']>

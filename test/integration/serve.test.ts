@@ -7,6 +7,7 @@ import WebSocket from 'ws'
 import { createEngine } from '../../electron/core/create-engine.ts'
 import { processCommandLog } from '../../electron/core/exec/runner.ts'
 import { type RunningServer, serve } from '../../electron/serve/server.ts'
+import { checkLab } from '../../shared/lab/check.ts'
 import { missingLabHost, testPrefix } from './support/lab-host.ts'
 import { sweep } from './support/machine.ts'
 
@@ -149,6 +150,35 @@ describe.skipIf(skipReason !== null)('patchbay serve', () => {
 
     expect((await post(server.port, '/api/verifyLab', { lab }, auth())).json.ok).toBe(true)
     expect((await post(server.port, '/api/destroyLab', { lab }, auth())).json).toMatchObject({ ok: true })
+  })
+
+  it('runs a plan only while the machine is as it was planned; otherwise shows the new plan first', async () => {
+    const first = await post(server.port, '/api/planLab', { lab }, auth())
+    const older = String(first.json.planId)
+    const shown = await post(server.port, '/api/planLab', { lab }, auth())
+    // A newer plan of the same lab replaces the older one.
+    expect((await post(server.port, '/api/applyPlan', { planId: older }, auth())).json.error).toBe(
+      `no plan ${older}: a newer plan of this lab was made since`,
+    )
+    // The machine moves under the plan: another hand applies the lab meanwhile.
+    const meanwhile = await engine.apply(checkLab(lab).lab!)
+    expect(meanwhile.result?.ok).toBe(true)
+    try {
+      const stale = await post(server.port, '/api/applyPlan', { planId: String(shown.json.planId) }, auth())
+      expect(stale.status).toBe(200)
+      expect(stale.json).toMatchObject({ ran: false, plan: { ops: [], lab: lab.name } })
+      expect(String(stale.json.why)).toContain('changed since this plan was made')
+      // The new plan is the one that runs now (here: nothing left to do).
+      const again = await post(
+        server.port,
+        '/api/applyPlan',
+        { planId: (stale.json.plan as { planId: string }).planId },
+        auth(),
+      )
+      expect(again.json).toMatchObject({ ok: true, ops: [], done: [] })
+    } finally {
+      expect((await post(server.port, '/api/destroyLab', { lab }, auth())).json).toMatchObject({ ok: true })
+    }
   })
 
   it('lists the machine NICs a user may pick an uplink from, never lo or a lab device', async () => {

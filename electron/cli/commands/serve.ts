@@ -1,7 +1,8 @@
-import { existsSync } from 'node:fs'
+import { existsSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { ExitCode } from '../../../shared/api/exit-codes.ts'
 import { createEngine } from '../../core/create-engine.ts'
+import { LabFiles } from '../../core/lab-files.ts'
 import { packageRoot } from '../../core/package-root.ts'
 import { serve } from '../../serve/server.ts'
 import type { CliIo } from '../io.ts'
@@ -30,11 +31,34 @@ export function keepServing(io: CliIo): () => void {
   }
 }
 
-/** `patchbay serve`: the editor's API (and the editor, once built) on 127.0.0.1, until interrupted. */
-export async function serveCommand(io: CliIo, options: { port?: string }): Promise<ExitCode> {
+/**
+ * `patchbay serve [LAB] [--dir DIR]`: the editor's API (and the editor, once built) on 127.0.0.1,
+ * until interrupted. The page may open and save LAB, and `.yaml` files under DIR; nothing else.
+ */
+export async function serveCommand(
+  io: CliIo,
+  lab: string | undefined,
+  options: { port?: string; dir?: string },
+): Promise<ExitCode> {
   const port = options.port === undefined ? 0 : Number(options.port)
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     io.stderr(`patchbay: --port ${JSON.stringify(options.port)} is not a port number\n`)
+    return ExitCode.invalid
+  }
+  let files: LabFiles
+  try {
+    if (options.dir !== undefined && !statSync(options.dir, { throwIfNoEntry: false })?.isDirectory())
+      throw new Error(`--dir ${JSON.stringify(options.dir)} is not a folder`)
+    files = new LabFiles({
+      ...(lab !== undefined ? { file: lab } : {}),
+      ...(options.dir !== undefined ? { dir: options.dir } : {}),
+    })
+  } catch (e) {
+    const why =
+      (e as NodeJS.ErrnoException).code === 'ENOENT'
+        ? `the folder of ${lab} does not exist`
+        : (e as Error).message
+    io.stderr(`patchbay: ${why}\n`)
     return ExitCode.invalid
   }
   let stop = () => {}
@@ -49,10 +73,12 @@ export async function serveCommand(io: CliIo, options: { port?: string }): Promi
   const running = await serve({
     engine: createEngine(),
     port,
+    files,
     ...(token ? { token } : {}),
     ...(existsSync(RENDERER_DIR) ? { staticDir: RENDERER_DIR } : {}),
   })
   io.stdout(`${running.url}\n`)
+  if (files.opened) io.stderr(`patchbay: editing ${files.opened}\n`)
   await stopped
   await running.close()
   process.off('SIGINT', stop)

@@ -23,10 +23,20 @@ describe('the built desktop bundles', () => {
       handled: string[]
       listened: string[]
       exposed: Record<string, string[]>
+      menu: { label: string; items: string[] }[]
     }
     expect(registered.handled).toEqual(Object.keys(api))
     // One stream besides the calls: live state, over a MessagePort.
     expect(registered.listened).toEqual(['watch'])
-    expect(registered.exposed).toEqual({ patchbay: Object.keys(api), patchbayLive: ['watch'] })
+    expect(registered.exposed).toEqual({
+      patchbay: Object.keys(api),
+      patchbayLive: ['watch'],
+      patchbayEvents: ['onEvent'],
+    })
+    // The File menu of a desktop editor; its items reach the page as editor events.
+    expect(registered.menu[0]).toEqual({
+      label: 'File',
+      items: ['New', 'Open…', 'Save', 'Save As…', 'separator', 'quit'],
+    })
   }, 60_000)
 })
