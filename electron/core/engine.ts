@@ -139,6 +139,7 @@ export class Engine {
   private async destroyNow(lab: Lab, onOpDone?: (op: Op) => void): Promise<ApplyOutcome> {
     const recovered = await this.recover(lab)
     const plan = planDestroy(lab, await this.observe(lab), { places: this.places(lab), dhcp: this.dhcp(lab) })
+    if (plan.problems.length > 0) return { plan, result: null, recovered }
     const result = await this.execute(lab, plan.ops, onOpDone)
     if (result.ok) {
       new StateFile(this.stateDir, lab.name).remove()

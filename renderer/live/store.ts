@@ -69,6 +69,8 @@ export const useLive = create<LiveState>()((set, get) => {
         set({ progress: p.done >= p.total ? null : { done: p.done, total: p.total, op: p.op } })
       } else if (e.type === 'container') {
         pending.log.push(`container ${e.node} ${e.action}`)
+      } else if (e.type === 'notice') {
+        pending.log.push(String((event as { message?: unknown }).message))
       }
     },
     clear: () => set({ links: {}, counters: {}, log: [] }),

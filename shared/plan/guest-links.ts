@@ -19,6 +19,7 @@ import {
   physMark,
 } from './device-names.ts'
 import { stopDhcpClient } from './dhcp.ts'
+import { unreadableProblem } from './guests.ts'
 import type { ObservedGuest, ObservedInterface } from './observed.ts'
 import { type IpTarget, ipTargetOf, linkOps, type Op, Phase, pidPlaceholder } from './op.ts'
 import { findNic } from './uplinks.ts'
@@ -37,6 +38,11 @@ export function planGuestLinks(ctx: PlanContext, options: GuestLinkPlanOptions =
     if (!guestNode || !to || nodeHost(guestNode) !== ctx.host) return
     if (guestNode.kind !== 'container' && guestNode.kind !== 'netns') return
     const linkId = ctx.linkIds[index]!
+    const seen = ctx.observed.guests[link.guest]
+    if (seen?.unreadable !== undefined) {
+      part.problems.push(unreadableProblem(seen, `links[${index}]`, `link ${linkId}`))
+      return
+    }
     const plan = new LinkPlanner(
       ctx,
       link,

@@ -1,14 +1,29 @@
 // Guests: bare network namespaces and Docker containers, created when the lab may create them.
 import { nodeHost } from '../lab/normalize.ts'
-import type { PlanContext, PlanPart } from './context.ts'
+import type { PlanContext, PlanPart, PlanProblem } from './context.ts'
 import { containerName, DOCKER_LAB_LABEL, DOCKER_NODE_LABEL, nodeMark } from './device-names.ts'
+import type { ObservedGuest } from './observed.ts'
 import { Phase } from './op.ts'
+
+/**
+ * A guest whose state could not be read: nothing is planned for it. Docker not answering is a
+ * missing capability (exit 3); a namespace whose reply does not parse is the world differing (1).
+ */
+export const unreadableProblem = (guest: ObservedGuest, field: string, subject: string): PlanProblem => ({
+  kind: guest.kind === 'container' && guest.netns === null ? 'capability' : 'conflict',
+  field,
+  message: `${subject}: ${guest.unreadable}`,
+})
 
 export function planGuests(ctx: PlanContext): PlanPart {
   const part: PlanPart = { ops: [], problems: [] }
   for (const [name, node] of Object.entries(ctx.lab.nodes)) {
     if (nodeHost(node) !== ctx.host) continue
     const seen = ctx.observed.guests[name]
+    if (seen?.unreadable !== undefined) {
+      part.problems.push(unreadableProblem(seen, `nodes.${name}`, `${node.kind} ${name}`))
+      continue
+    }
     if (node.kind === 'netns') {
       if (seen?.exists) continue
       part.ops.push(

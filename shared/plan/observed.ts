@@ -71,6 +71,11 @@ export interface ObservedGuest {
   readonly netnsId?: string
   readonly interfaces: readonly ObservedInterface[]
   readonly routes: readonly ObservedRoute[]
+  /**
+   * Why its state could not be read (Docker not answering, a namespace whose reply does not parse):
+   * nothing is planned for it or its links, and status says this sentence.
+   */
+  readonly unreadable?: string
 }
 
 export interface ObservedContainer {

@@ -12,7 +12,7 @@ import {
   type PlanProblem,
 } from './context.ts'
 import { planGuestLinks } from './guest-links.ts'
-import { planGuests } from './guests.ts'
+import { planGuests, unreadableProblem } from './guests.ts'
 import { planHost, planHostRemoval } from './hosts.ts'
 import type { Observed } from './observed.ts'
 import type { Op } from './op.ts'
@@ -101,5 +101,12 @@ export function planDestroy(lab: Lab, observed: Observed, options: PlanOptions =
     ...planRemovals({ ...ctx, lab: empty, linkIds: [] }).ops,
     ...planHostRemoval(ctx).ops,
   ])
-  return { lab: lab.name, ops: ordered(ops), problems: [] }
+  // What could not be read may hold the lab's devices: destroying the rest would drop the lab's
+  // state while leaving those behind, so nothing is removed until it can be read.
+  const unread = ctxs.flatMap((ctx) =>
+    Object.values(ctx.observed.guests)
+      .filter((g) => g.unreadable !== undefined)
+      .map((g) => unreadableProblem(g, `nodes.${g.node}`, `${g.kind} ${g.node}`)),
+  )
+  return { lab: lab.name, ops: ordered(ops), problems: unread }
 }

@@ -21,6 +21,8 @@ function describe(event: WatchEvent): string {
       return `${time} container ${event.node} ${event.action}`
     case 'counters':
       return `${time} counters ${event.linkId} rx ${event.rxBytes} B (${event.rxRate} B/s) tx ${event.txBytes} B (${event.txRate} B/s)`
+    case 'notice':
+      return `${time} notice ${event.message}`
     case 'heal':
       return `${time} heal ${event.node}: ${event.ok ? `${event.ops} ops in ${event.ms} ms` : `failed: ${event.error}`}`
   }
@@ -39,7 +41,8 @@ export async function watchCommand(
     counters: options.counters === true,
   })
   watcher.on('event', (event) => {
-    if (options.onlyHeals && event.type !== 'heal') return
+    // The service's log: what it healed, and when a source of live state went away or came back.
+    if (options.onlyHeals && event.type !== 'heal' && event.type !== 'notice') return
     io.stdout(`${options.json ? JSON.stringify(event) : describe(event)}\n`)
   })
   // Listening before starting, so an early signal still stops the monitors; with `on`, not `once`:

@@ -31,6 +31,8 @@ export type WatchEvent =
       readonly error?: string
     }
   | { readonly type: 'container'; readonly at: number; readonly node: string; readonly action: string }
+  /** A source of live state went away or came back (Docker's events, a look at the machine). */
+  | { readonly type: 'notice'; readonly at: number; readonly message: string }
   /** Byte counters of a guest interface and their rates (bytes/s), once a second when asked for. */
   | {
       readonly type: 'counters'
@@ -71,6 +73,12 @@ export class LabWatcher extends EventEmitter<{ event: [WatchEvent] }> {
   private readonly guestOf = new Map<string, string>()
   /** The lab's container nodes, by Docker name. */
   private readonly containers = new Map<string, string>()
+  /** Docker's event stream while it is open; retried with backoff while Docker does not answer. */
+  private dockerEvents: Trigger | null = null
+  private dockerRetry: NodeJS.Timeout | null = null
+  private dockerFailures = 0
+  /** The last notice said per source, so a failure that repeats is said once. */
+  private readonly lastNotice = new Map<'docker' | 'machine', string>()
 
   constructor(
     private readonly engine: Engine,
@@ -108,17 +116,8 @@ export class LabWatcher extends EventEmitter<{ event: [WatchEvent] }> {
           netlinkMonitor(['ip', '-n', name], (line) => this.sawLine(this.guestEnds.get(name), line)),
         )
     }
-    const containers = this.containers
-    this.triggers.push(
-      this.docker.events({}, (e) => {
-        const node = containers.get(e.name)
-        if (!node) return
-        this.emit('event', { type: 'container', at: Date.now(), node, action: e.action })
-        if (e.action === 'start') void this.containerStarted(e.name, node)
-        this.poke()
-      }),
-    )
-    await Promise.all([...containers.keys()].map((name) => this.watchInside(name)))
+    this.openDockerEvents()
+    await Promise.all([...this.containers.keys()].map((name) => this.watchInside(name)))
     await this.look()
     if (this.options.counters) this.sampler = setInterval(() => void this.look(), 1000)
   }
@@ -127,6 +126,8 @@ export class LabWatcher extends EventEmitter<{ event: [WatchEvent] }> {
     this.stopped = true
     if (this.timer) clearTimeout(this.timer)
     if (this.sampler) clearInterval(this.sampler)
+    if (this.dockerRetry) clearTimeout(this.dockerRetry)
+    this.dockerEvents?.close()
     for (const t of [...this.triggers, ...this.inside.values()]) t.close()
     this.triggers.length = 0
     this.inside.clear()
@@ -135,6 +136,60 @@ export class LabWatcher extends EventEmitter<{ event: [WatchEvent] }> {
   /** The last known state of every link. */
   current(): LinkStatus[] {
     return [...this.states.values()]
+  }
+
+  /**
+   * Docker's event stream. When Docker is down or goes away, the watcher says so once and goes on
+   * with everything else, opening the stream again after 0.5 s, 1 s, 2 s, … up to 30 s; once it is
+   * back, the containers may have restarted meanwhile, so their monitors and states are renewed.
+   */
+  private openDockerEvents(): void {
+    if (this.stopped) return
+    let failed = false
+    const stream = this.docker.events(
+      {},
+      (e) => {
+        const node = this.containers.get(e.name)
+        if (!node) return
+        this.emit('event', { type: 'container', at: Date.now(), node, action: e.action })
+        if (e.action === 'start') void this.containerStarted(e.name, node)
+        this.poke()
+      },
+      (error) => {
+        // A line that is not an event leaves the stream open; only a stream that ended is retried.
+        if (error.status === 200 || failed || this.stopped) return
+        failed = true
+        stream.close()
+        this.dockerFailures += 1
+        const delay = Math.min(30_000, 500 * 2 ** (this.dockerFailures - 1))
+        this.notice(
+          'docker',
+          `Docker events are not available (${error.message}); retrying with backoff up to every 30 s`,
+        )
+        this.dockerRetry = setTimeout(() => {
+          this.dockerRetry = null
+          this.openDockerEvents()
+        }, delay)
+      },
+    )
+    this.dockerEvents = stream
+    stream.ready.then(
+      () => {
+        if (failed || this.stopped || this.dockerFailures === 0) return
+        this.dockerFailures = 0
+        this.notice('docker', 'Docker events are back')
+        for (const name of this.containers.keys()) void this.watchInside(name)
+        this.poke()
+      },
+      () => {},
+    )
+  }
+
+  /** Says a notice, unless its source said the same last (a failure that repeats is said once). */
+  private notice(source: 'docker' | 'machine', message: string): void {
+    if (this.lastNotice.get(source) === message) return
+    this.lastNotice.set(source, message)
+    this.emit('event', { type: 'notice', at: Date.now(), message })
   }
 
   private async watchInside(container: string): Promise<void> {
@@ -218,8 +273,17 @@ export class LabWatcher extends EventEmitter<{ event: [WatchEvent] }> {
       do {
         this.again = false
         const started = performance.now()
-        const observed: Observed = await this.engine.observe(this.lab)
+        let observed: Observed
+        try {
+          observed = await this.engine.observe(this.lab)
+        } catch (e) {
+          // The next notification looks again; a watcher that stopped here would heal nothing.
+          this.notice('machine', `could not read the machine: ${(e as Error).message}`)
+          continue
+        }
         if (this.stopped) return
+        if (this.lastNotice.delete('machine'))
+          this.emit('event', { type: 'notice', at: Date.now(), message: 'the machine can be read again' })
         const status = labStatus(this.lab, observed, {
           places: this.engine.places(this.lab),
           dhcp: this.engine.dhcp(this.lab),

@@ -35,8 +35,23 @@ const IpLink = z.looseObject({
 
 const IpRoute = z.looseObject({ dst: z.string(), gateway: z.string().optional(), dev: z.string().optional() })
 
+/**
+ * `ip -j` escapes quotes, backslashes, tabs and newlines in names and aliases, but prints every
+ * other control character raw, which JSON forbids: a guest that sets an alias like `a\x01b` would make
+ * the whole reply unparsable. Outside strings ip prints no whitespace but the newline after each
+ * document, so every raw control character of that kind is inside a string and is escaped here, losslessly.
+ */
+export function parseIpJson(text: string): unknown {
+  const escaped = text.replace(
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: finding them is the point
+    /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  )
+  return JSON.parse(escaped.trim() || '[]')
+}
+
 export function parseInterfaces(json: string): ObservedInterface[] {
-  const links = z.array(IpLink).parse(JSON.parse(json || '[]'))
+  const links = z.array(IpLink).parse(parseIpJson(json))
   return links.map((l) => {
     const kind = l.linkinfo?.info_kind ?? null
     return {
@@ -62,7 +77,7 @@ export function parseInterfaces(json: string): ObservedInterface[] {
 }
 
 export function parseDefaultRoutes(json: string, family: 4 | 6): ObservedRoute[] {
-  const routes = z.array(IpRoute).parse(JSON.parse(json || '[]'))
+  const routes = z.array(IpRoute).parse(parseIpJson(json))
   return routes
     .filter((r) => r.dst === 'default' && r.gateway !== undefined && r.dev !== undefined)
     .map((r) => ({ gateway: r.gateway!, dev: r.dev!, family }))

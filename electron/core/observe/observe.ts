@@ -20,7 +20,8 @@ import type {
   ObservedOvs,
 } from '../../../shared/plan/observed.ts'
 import { ovsPrefix } from '../../../shared/plan/op.ts'
-import type { ContainerRuntime } from '../drivers/container-runtime.ts'
+import type { ContainerRuntime, ContainerState } from '../drivers/container-runtime.ts'
+import { batchMessage } from '../exec/ip-batch.ts'
 import { isTemporaryNetns, runInNamespaces } from '../exec/many-netns.ts'
 import type { Runner } from '../exec/runner.ts'
 import { hostCapabilities } from './capabilities.ts'
@@ -41,16 +42,47 @@ export interface ObserveDeps {
 }
 
 export async function observeLab(lab: Lab, deps: ObserveDeps): Promise<Observed> {
-  const netns = await listNetns()
-  const dhcpClients = deps.dhcpDir ? await observeDhcpClients(deps.dhcpDir) : []
+  const [netns, dhcpClients, docker] = await Promise.all([
+    listNetns(),
+    deps.dhcpDir ? observeDhcpClients(deps.dhcpDir) : [],
+    listLabContainers(deps.containers, lab.name),
+  ])
   const hosts: Record<string, ObservedHost> = {}
   await Promise.all(
     [LOCAL_HOST, ...Object.keys(lab.hosts ?? {})].map(async (host) => {
       const place = host === LOCAL_HOST ? LOCAL_PLACE : deps.places?.[host]
-      if (place) hosts[host] = { ...(await observeHost(lab, host, place, netns, deps)), dhcpClients }
+      if (place) hosts[host] = { ...(await observeHost(lab, host, place, netns, docker, deps)), dhcpClients }
     }),
   )
   return { hosts }
+}
+
+/** The lab's containers as Docker lists them, or why Docker could not be asked (then no list). */
+type DockerView =
+  | { readonly unavailable: null; readonly labContainers: Awaited<ReturnType<ContainerRuntime['list']>> }
+  | { readonly unavailable: string; readonly labContainers: readonly [] }
+
+/** Docker being down is an ordinary state of a machine: the rest of the lab is still read. */
+async function listLabContainers(containers: ContainerRuntime, labName: string): Promise<DockerView> {
+  try {
+    return { unavailable: null, labContainers: await containers.list({ [DOCKER_LAB_LABEL]: labName }) }
+  } catch (e) {
+    return { unavailable: (e as Error).message, labContainers: [] }
+  }
+}
+
+/** A container's state, null when there is none, or why it could not be asked for. */
+async function inspectContainer(
+  containers: ContainerRuntime,
+  name: string,
+  docker: DockerView,
+): Promise<ContainerState | null | { readonly unreadable: string }> {
+  if (docker.unavailable !== null) return { unreadable: docker.unavailable }
+  try {
+    return await containers.inspect(name)
+  } catch (e) {
+    return { unreadable: (e as Error).message }
+  }
 }
 
 async function observeHost(
@@ -58,6 +90,7 @@ async function observeHost(
   host: string,
   place: HostPlace,
   netns: string[],
+  docker: DockerView,
   deps: ObserveDeps,
 ): Promise<Omit<ObservedHost, 'dhcpClients'>> {
   const local = host === LOCAL_HOST
@@ -72,30 +105,37 @@ async function observeHost(
   // A simulated host that does not exist yet has nothing to read.
   const exists = local || (place.netns !== null && netns.includes(place.netns))
   const ipPrefix = place.netns ? ['ip', '-n', place.netns] : ['ip']
-  const [interfaces, ovs, capabilities, labContainers] = await Promise.all([
+  const [interfaces, ovs, capabilities] = await Promise.all([
     exists
       ? deps.run.run([...ipPrefix, '-j', '-d', 'addr', 'show']).then((r) => parseInterfaces(r.stdout))
       : Promise.resolve([]),
     // A simulated host's OVS answers on its socket even if its netns is gone: destroy must find it.
     exists || place.ovsDb ? observeOvs(deps.run, place.ovsDb) : Promise.resolve(null),
     hostCapabilities(deps.run, deps.capabilitiesFile),
-    local ? deps.containers.list({ [DOCKER_LAB_LABEL]: lab.name }) : Promise.resolve([]),
   ])
+  const labContainers = local ? docker.labContainers : []
   const lo = interfaces.find((i) => i.name === 'lo')
   const guests: Record<string, ObservedGuest> = {}
   const v6 = ipv6Gateways(lab)
   const containerNodes = guestNodes.filter(([, n]) => n.kind === 'container').map(([name]) => name)
-  const docker = new Map(containerNodes.map((name) => [name, containerName(lab.name, name, lab.nodes[name])]))
-  const states = new Map(
+  const dockerNames = new Map(
+    containerNodes.map((name) => [name, containerName(lab.name, name, lab.nodes[name])]),
+  )
+  const looks = new Map(
     await Promise.all(
-      [...docker.values()].map(async (name) => [name, await deps.containers.inspect(name)] as const),
+      [...dockerNames.values()].map(
+        async (name) => [name, await inspectContainer(deps.containers, name, docker)] as const,
+      ),
     ),
+  )
+  const states = new Map(
+    [...looks].flatMap(([name, look]) => (look === null || 'id' in look ? [[name, look] as const] : [])),
   )
   // Every guest namespace read in one go; a guest with an IPv6 gateway needs a second read of its own.
   const toRead = [
     ...[...netnsNames].filter((name) => netns.includes(name)).map((name) => ({ node: name, ns: { name } })),
     ...containerNodes.flatMap((node) => {
-      const state = states.get(docker.get(node)!)
+      const state = states.get(dockerNames.get(node)!)
       return state?.running && state.pid > 0 ? [{ node, ns: { pid: state.pid } }] : []
     }),
   ].filter((g) => !v6.has(g.node))
@@ -107,7 +147,9 @@ async function observeHost(
   const inside = new Map(
     toRead.flatMap((g, i) => {
       const out = read.outputs[i]
-      return out ? [[g.node, parseGuestRead(out[0] ?? '[]', out[1] ?? '[]', null)] as const] : []
+      return out
+        ? [[g.node, guestRead(g.node, () => parseGuestRead(out[0] ?? '[]', out[1] ?? '[]', null))] as const]
+        : []
     }),
   )
   await Promise.all([
@@ -122,15 +164,12 @@ async function observeHost(
       )
     }),
     ...containerNodes.map(async (name) => {
-      guests[name] = await observeContainerGuest(
-        deps,
-        lab.name,
-        name,
-        docker.get(name)!,
-        states.get(docker.get(name)!) ?? null,
-        v6.has(name),
-        inside.get(name),
-      )
+      const container = dockerNames.get(name)!
+      const look = looks.get(container) ?? null
+      guests[name] =
+        look !== null && 'unreadable' in look
+          ? unreadableGuest(name, 'container', null, look.unreadable, container)
+          : await observeContainerGuest(deps, lab.name, name, container, look, v6.has(name), inside.get(name))
     }),
   ])
   return {
@@ -200,20 +239,69 @@ async function observeOvs(run: Runner, db: string | null): Promise<ObservedOvs |
 }
 
 type GuestRead = { interfaces: ObservedGuest['interfaces']; routes: ObservedGuest['routes'] }
+/** What could not be read from a guest's namespace, in one sentence naming it. */
+type Unreadable = { readonly unreadable: string }
+
+/**
+ * A guest writes its own interface names and aliases: a reply that still does not parse makes that
+ * one namespace unreadable, said with its name, and the others are read as usual.
+ */
+function guestRead(node: string, parse: () => GuestRead): GuestRead | Unreadable {
+  try {
+    return parse()
+  } catch (e) {
+    const why = e instanceof SyntaxError ? e.message : 'it does not have the expected form'
+    return { unreadable: `the network namespace of ${node} could not be read: ${why}` }
+  }
+}
+
+function unreadableGuest(
+  node: string,
+  kind: ObservedGuest['kind'],
+  netns: GuestNetns | null,
+  why: string,
+  container?: string,
+): ObservedGuest {
+  return {
+    node,
+    kind,
+    // Whether it exists is not known: nothing is created, started or removed for it.
+    exists: netns !== null,
+    running: netns !== null,
+    owned: false,
+    netns,
+    ...(container ? { container } : {}),
+    interfaces: [],
+    routes: [],
+    unreadable: why,
+  }
+}
 
 /** Interfaces and default routes inside a guest's namespace, in one `ip -batch`. */
-async function readGuestNetns(run: Runner, prefix: string[], ipv6Routes: boolean): Promise<GuestRead | null> {
+async function readGuestNetns(
+  run: Runner,
+  node: string,
+  prefix: string[],
+  ipv6Routes: boolean,
+): Promise<GuestRead | Unreadable> {
   const result = await run.run([...prefix, '-s', '-j', '-d', '-batch', '-'], {
     input: 'addr show\nroute show default\n',
     allowFailure: true,
   })
-  if (result.exitCode !== 0) return null
+  // Its name is there but ip cannot enter it (a file that is not a namespace, a process that ended):
+  // said, not taken for a namespace without interfaces, which apply would try to fill.
+  if (result.exitCode !== 0)
+    return {
+      unreadable: `the network namespace of ${node} could not be read: ${batchMessage(result.stderr)}`,
+    }
   const [addrs, routes] = splitBatchJson(result.stdout)
   // A batch line cannot say -6, so IPv6 routes cost a second read, only for guests with an IPv6 gateway.
   const v6 = ipv6Routes
     ? await run.run([...prefix, '-6', '-j', 'route', 'show', 'default'], { allowFailure: true })
     : null
-  return parseGuestRead(addrs ?? '[]', routes ?? '[]', v6?.exitCode === 0 ? v6.stdout : null)
+  return guestRead(node, () =>
+    parseGuestRead(addrs ?? '[]', routes ?? '[]', v6?.exitCode === 0 ? v6.stdout : null),
+  )
 }
 
 const parseGuestRead = (addrs: string, routes: string, v6Routes: string | null): GuestRead => ({
@@ -235,10 +323,13 @@ async function observeNetnsGuest(
   name: string,
   exists: boolean,
   ipv6Routes: boolean,
-  alreadyRead: GuestRead | undefined,
+  alreadyRead: GuestRead | Unreadable | undefined,
 ): Promise<ObservedGuest> {
   const netns: GuestNetns = { kind: 'netns', name }
-  const inside = exists ? (alreadyRead ?? (await readGuestNetns(run, ['ip', '-n', name], ipv6Routes))) : null
+  const inside = exists
+    ? (alreadyRead ?? (await readGuestNetns(run, name, ['ip', '-n', name], ipv6Routes)))
+    : null
+  if (inside && 'unreadable' in inside) return unreadableGuest(name, 'netns', netns, inside.unreadable)
   const lo = inside?.interfaces.find((i) => i.name === 'lo')
   // The name's file is the namespace itself: its inode is the kernel's number for it.
   const inode = exists
@@ -264,15 +355,17 @@ async function observeContainerGuest(
   labName: string,
   name: string,
   docker: string,
-  state: Awaited<ReturnType<ObserveDeps['containers']['inspect']>>,
+  state: ContainerState | null,
   ipv6Routes: boolean,
-  alreadyRead: GuestRead | undefined,
+  alreadyRead: GuestRead | Unreadable | undefined,
 ): Promise<ObservedGuest> {
   const running = state?.running === true && state.pid > 0
   const inside = running
     ? (alreadyRead ??
-      (await readGuestNetns(deps.run, ['nsenter', '-t', String(state.pid), '-n', 'ip'], ipv6Routes)))
+      (await readGuestNetns(deps.run, name, ['nsenter', '-t', String(state.pid), '-n', 'ip'], ipv6Routes)))
     : null
+  if (inside && 'unreadable' in inside)
+    return unreadableGuest(name, 'container', { kind: 'pid', pid: state!.pid }, inside.unreadable, docker)
   const netnsId = running ? await readlink(`/proc/${state.pid}/ns/net`).catch(() => null) : null
   return {
     node: name,
