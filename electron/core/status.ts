@@ -27,10 +27,11 @@ export function labStatus(
     const problem = plan.problems.find((p) => p.field === `links[${i}]`)
     const judge = (base: Omit<LinkStatus, 'state' | 'reasons'>, up: boolean, down: string): LinkStatus => {
       if (problem) return { ...base, state: 'missing', reasons: [problem.message] }
-      const create = ops.find((op) => ['veth.create', 'macvlan.create', 'vxlan.create'].includes(op.action))
+      // The worst state the link's ops imply (each op says which, shared/plan/op.ts LinkImplied).
+      const create = ops.find((op) => op.implies === 'missing')
       if (create) return { ...base, state: 'missing', reasons: [create.why] }
       // Set down by hand (and nothing else changed): the link is down, apply brings it up.
-      if (ops.length > 0 && ops.every((op) => op.id.endsWith(':up'))) {
+      if (ops.length > 0 && ops.every((op) => op.implies === 'down')) {
         return { ...base, state: 'down', reasons: ops.map((op) => op.why) }
       }
       if (ops.length > 0) return { ...base, state: 'drifted', reasons: ops.map((op) => op.why) }

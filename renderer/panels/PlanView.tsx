@@ -10,12 +10,8 @@ import { useUi } from '../ui/store.ts'
 type Plan = ApiReply<'planLab'>
 type OpReply = Plan['ops'][number]
 
-const groupOf = (op: OpReply): 'removed' | 'added' | 'changed' =>
-  /\.(delete|release)$/.test(op.action)
-    ? 'removed'
-    : /\.(create|add|start)$/.test(op.action)
-      ? 'added'
-      : 'changed'
+const GROUP = { remove: 'removed', create: 'added', change: 'changed' } as const
+const groupOf = (op: OpReply) => GROUP[op.effect]
 
 export function PlanView({ plan, client }: { plan: Plan; client: Client }) {
   const { show, setBusy, busy } = useUi()

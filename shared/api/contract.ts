@@ -32,6 +32,8 @@ export type DomainsReply = z.infer<typeof DomainsReply>
 export const OpReply = z.object({
   id: z.string(),
   action: z.string(),
+  /** What it does to the machine: the plan view groups ops by it. */
+  effect: z.enum(['create', 'change', 'remove']),
   argv: z.array(z.string()),
   inverse: z.array(z.string()).nullable(),
   pipework: z.string().nullable(),
@@ -39,6 +41,8 @@ export const OpReply = z.object({
   phase: z.number().int(),
   host: z.string(),
   linkId: z.string().optional(),
+  /** On a link's ops: the state status reports for the link while this op is still to run. */
+  implies: z.enum(['missing', 'drifted', 'down']).optional(),
   node: z.string().optional(),
 })
 export type OpReply = z.infer<typeof OpReply>

@@ -18,6 +18,7 @@ export const problemReply = (p: Problem): ProblemReply => ({
 export const opReply = (op: Op): OpReply => ({
   id: op.id,
   action: op.action,
+  effect: op.effect,
   argv: execArgv(op.exec),
   inverse: op.inverse ? execArgv(op.inverse) : null,
   pipework: op.pipework,
@@ -25,6 +26,7 @@ export const opReply = (op: Op): OpReply => ({
   phase: op.phase,
   host: op.host,
   ...(op.linkId !== undefined ? { linkId: op.linkId } : {}),
+  ...(op.implies !== undefined ? { implies: op.implies } : {}),
   ...(op.node !== undefined ? { node: op.node } : {}),
 })
 

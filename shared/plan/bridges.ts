@@ -4,7 +4,7 @@ import { bridgeAddresses, linuxBridgeFilters, nodeHost } from '../lab/normalize.
 import { cidrKey } from './cidr-key.ts'
 import { hostIp, ovsExec, type PlanContext, type PlanPart } from './context.ts'
 import { nodeMark, OVS_LAB_KEY } from './device-names.ts'
-import { type Op, Phase } from './op.ts'
+import { ACTION_EFFECT, type Op, Phase } from './op.ts'
 
 /** The OVS datapath a lab's bridges get on this host: the kernel's when it has one, else userspace. */
 export const ovsDatapath = (ctx: PlanContext): 'system' | 'netdev' =>
@@ -17,11 +17,12 @@ export function planBridges(ctx: PlanContext): PlanPart {
     if (nodeHost(node) !== ctx.host) continue
     if (node.kind !== 'linux-bridge' && node.kind !== 'ovs-bridge') continue
     const device = ctx.observed.interfaces.find((i) => i.name === name)
-    const op = (id: string, fields: Omit<Op, 'id' | 'host' | 'pipework' | 'node'>): Op => ({
+    const op = (id: string, fields: Omit<Op, 'id' | 'host' | 'pipework' | 'node' | 'effect'>): Op => ({
       id: `${id}:${name}`,
       host: ctx.host,
       pipework: null,
       node: name,
+      effect: ACTION_EFFECT[fields.action],
       ...fields,
     })
 

@@ -6,7 +6,15 @@ import { linkOps, type Op, Phase } from './op.ts'
 export function stopDhcpClient(host: string, linkId: string, pid: number, why: string): Op[] {
   const release = linkOps({ stem: linkId, host, linkId })
   const op = (suffix: string, argv: string[], opWhy: string): Op =>
-    release('dhcp.release', Phase.releaseLeases, { tool: 'cmd', argv }, null, opWhy, suffix)
+    release({
+      action: 'dhcp.release',
+      phase: Phase.releaseLeases,
+      exec: { tool: 'cmd', argv },
+      inverse: null,
+      why: opWhy,
+      implies: 'drifted',
+      suffix: suffix,
+    })
   return [
     op('', ['kill', '-TERM', String(pid)], why),
     op(

@@ -35,26 +35,28 @@ export function planEnslave(
   const makesPromisc = uplink.promisc === true && !device.promisc
   if (makesPromisc) {
     part.ops.push(
-      op(
-        'veth.configure',
-        Phase.cables,
-        { tool: 'ip', target: host, line: ['link', 'set', nic, 'promisc', 'on'] },
-        { tool: 'ip', target: host, line: ['link', 'set', nic, 'promisc', 'off'] },
-        `${nic} joins ${bridge} promiscuous`,
-        ':promisc',
-      ),
+      op({
+        action: 'veth.configure',
+        phase: Phase.cables,
+        exec: { tool: 'ip', target: host, line: ['link', 'set', nic, 'promisc', 'on'] },
+        inverse: { tool: 'ip', target: host, line: ['link', 'set', nic, 'promisc', 'off'] },
+        why: `${nic} joins ${bridge} promiscuous`,
+        implies: 'drifted',
+        suffix: ':promisc',
+      }),
     )
   }
   if (!device.adminUp) {
     part.ops.push(
-      op(
-        'veth.configure',
-        Phase.cables,
-        { tool: 'ip', target: host, line: ['link', 'set', nic, 'up'] },
-        null,
-        `${nic} is down`,
-        ':up',
-      ),
+      op({
+        action: 'veth.configure',
+        phase: Phase.cables,
+        exec: { tool: 'ip', target: host, line: ['link', 'set', nic, 'up'] },
+        inverse: null,
+        why: `${nic} is down`,
+        implies: 'down',
+        suffix: ':up',
+      }),
     )
   }
   if (bridgeNode?.kind === 'ovs-bridge') {
@@ -67,10 +69,10 @@ export function planEnslave(
       ...(settings.vlanMode ? [`vlan_mode=${settings.vlanMode}`] : []),
     ]
     part.ops.push(
-      op(
-        'ovs.port.add',
-        Phase.ports,
-        ovsExec(ctx, [
+      op({
+        action: 'ovs.port.add',
+        phase: Phase.ports,
+        exec: ovsExec(ctx, [
           '--may-exist',
           'add-port',
           bridge,
@@ -84,9 +86,10 @@ export function planEnslave(
           `external_ids:${OVS_LINK_KEY}=${id}`,
           ...(makesPromisc ? [`external_ids:${OVS_PROMISC_KEY}=1`] : []),
         ]),
-        ovsExec(ctx, ['--if-exists', 'del-port', bridge, nic]),
-        `the NIC ${nic} joins ${bridge}`,
-      ),
+        inverse: ovsExec(ctx, ['--if-exists', 'del-port', bridge, nic]),
+        why: `the NIC ${nic} joins ${bridge}`,
+        implies: 'drifted',
+      }),
     )
   } else if (bridgeNode?.kind === 'linux-bridge') {
     if (device.master === bridge) return part
@@ -99,14 +102,15 @@ export function planEnslave(
       return part
     }
     part.ops.push(
-      op(
-        'veth.configure',
-        Phase.ports,
-        { tool: 'ip', target: host, line: ['link', 'set', nic, 'master', bridge] },
-        { tool: 'ip', target: host, line: ['link', 'set', nic, 'nomaster'] },
-        `the NIC ${nic} joins ${bridge}`,
-        ':master',
-      ),
+      op({
+        action: 'veth.configure',
+        phase: Phase.ports,
+        exec: { tool: 'ip', target: host, line: ['link', 'set', nic, 'master', bridge] },
+        inverse: { tool: 'ip', target: host, line: ['link', 'set', nic, 'nomaster'] },
+        why: `the NIC ${nic} joins ${bridge}`,
+        implies: 'drifted',
+        suffix: ':master',
+      }),
     )
   }
   return part

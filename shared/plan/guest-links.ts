@@ -119,13 +119,14 @@ class LinkPlanner {
     if (hostSide && !intact) {
       // The guest end vanished (its namespace went away): the host end is a leftover, make it again.
       part.ops.push(
-        this.op(
-          'veth.delete',
-          Phase.removeLinks,
-          { tool: 'ip', target: hostIp(this.ctx), line: ['link', 'del', this.hostEnd] },
-          null,
-          `the guest end of ${this.linkId} is gone; its host end ${this.hostEnd} is stale`,
-        ),
+        this.op({
+          action: 'veth.delete',
+          phase: Phase.removeLinks,
+          exec: { tool: 'ip', target: hostIp(this.ctx), line: ['link', 'del', this.hostEnd] },
+          inverse: null,
+          why: `the guest end of ${this.linkId} is gone; its host end ${this.hostEnd} is stale`,
+          implies: 'drifted',
+        }),
       )
     }
     if (!intact) {
@@ -197,54 +198,57 @@ class LinkPlanner {
     const parent = vlan === undefined ? nic : vlanSubinterface(this.ctx.lab.name, nic, vlan)
     if (!this.ctx.observed.interfaces.find((i) => i.name === nic)?.adminUp) {
       part.ops.push(
-        this.op(
-          'guest.configure',
-          Phase.cables,
-          { tool: 'ip', target: host, line: ['link', 'set', nic, 'up'] },
-          null,
-          `the NIC ${nic} under ${this.linkId} is down`,
-          ':nic',
-        ),
+        this.op({
+          action: 'guest.configure',
+          phase: Phase.cables,
+          exec: { tool: 'ip', target: host, line: ['link', 'set', nic, 'up'] },
+          inverse: null,
+          why: `the NIC ${nic} under ${this.linkId} is down`,
+          implies: 'drifted',
+          suffix: ':nic',
+        }),
       )
     }
     if (vlan !== undefined && !this.ctx.observed.interfaces.some((i) => i.name === parent)) {
       // Shared by every link on this NIC and VLAN; the plan keeps one of these.
       part.ops.push({
-        ...this.op(
-          'vlan.create',
-          Phase.cables,
-          {
+        ...this.op({
+          action: 'vlan.create',
+          phase: Phase.cables,
+          exec: {
             tool: 'ip',
             target: host,
             line: ['link', 'add', 'link', nic, 'name', parent, 'type', 'vlan', 'id', String(vlan)],
           },
-          { tool: 'ip', target: host, line: ['link', 'del', parent] },
-          `VLAN ${vlan} on ${nic} is the 802.1Q sub-interface ${parent}`,
-        ),
+          inverse: { tool: 'ip', target: host, line: ['link', 'del', parent] },
+          why: `VLAN ${vlan} on ${nic} is the 802.1Q sub-interface ${parent}`,
+          implies: 'drifted',
+        }),
         id: `vlan.create:${this.ctx.host}:${parent}`,
       })
       part.ops.push({
-        ...this.op(
-          'vlan.create',
-          Phase.cables,
-          {
+        ...this.op({
+          action: 'vlan.create',
+          phase: Phase.cables,
+          exec: {
             tool: 'ip',
             target: host,
             line: ['link', 'set', parent, 'up', 'alias', nodeMark(this.ctx.lab.name, `vlan:${parent}`)],
           },
-          null,
-          `mark ${parent} as lab ${this.ctx.lab.name}'s`,
-        ),
+          inverse: null,
+          why: `mark ${parent} as lab ${this.ctx.lab.name}'s`,
+          implies: 'drifted',
+        }),
         id: `vlan.mark:${this.ctx.host}:${parent}`,
       })
     }
     const mtu = this.link.mtu !== undefined ? ['mtu', String(this.link.mtu)] : []
     const mac = this.link.mac !== undefined ? ['address', resolveMac(this.link.mac)] : []
     part.ops.push(
-      this.op(
-        'macvlan.create',
-        Phase.cables,
-        {
+      this.op({
+        action: 'macvlan.create',
+        phase: Phase.cables,
+        exec: {
           tool: 'ip',
           target: host,
           line: [
@@ -264,21 +268,23 @@ class LinkPlanner {
             'bridge',
           ],
         },
-        { tool: 'ip', target: this.guestTarget, line: ['link', 'del', this.ifname] },
-        `${this.link.guest} needs ${this.ifname} as a macvlan on ${parent}`,
-      ),
-      this.op(
-        'guest.configure',
-        Phase.ports,
-        {
+        inverse: { tool: 'ip', target: this.guestTarget, line: ['link', 'del', this.ifname] },
+        why: `${this.link.guest} needs ${this.ifname} as a macvlan on ${parent}`,
+        implies: 'missing',
+      }),
+      this.op({
+        action: 'guest.configure',
+        phase: Phase.ports,
+        exec: {
           tool: 'ip',
           target: this.guestTarget,
           line: ['link', 'set', this.ifname, 'alias', linkMark(this.ctx.lab.name, this.linkId)],
         },
-        null,
-        `mark ${this.linkId} as lab ${this.ctx.lab.name}'s`,
-        ':mark',
-      ),
+        inverse: null,
+        why: `mark ${this.linkId} as lab ${this.ctx.lab.name}'s`,
+        implies: 'drifted',
+        suffix: ':mark',
+      }),
       ...this.configureGuest(null),
     )
   }
@@ -311,29 +317,35 @@ class LinkPlanner {
     }
     const rename = nic === this.ifname ? [] : ['name', this.ifname]
     part.ops.push(
-      this.op(
-        'macvlan.create',
-        Phase.cables,
-        { tool: 'ip', target: hostIp(this.ctx), line: ['link', 'set', nic, 'netns', this.guestNetnsArg()] },
-        {
+      this.op({
+        action: 'macvlan.create',
+        phase: Phase.cables,
+        exec: {
+          tool: 'ip',
+          target: hostIp(this.ctx),
+          line: ['link', 'set', nic, 'netns', this.guestNetnsArg()],
+        },
+        inverse: {
           tool: 'ip',
           target: this.guestTarget,
           line: ['link', 'set', this.ifname, 'name', nic, 'netns', this.ctx.place.netns ?? '1'],
         },
-        `the NIC ${nic} itself moves into ${this.link.guest} (--direct-phys)`,
-      ),
-      this.op(
-        'guest.configure',
-        Phase.ports,
-        {
+        why: `the NIC ${nic} itself moves into ${this.link.guest} (--direct-phys)`,
+        implies: 'missing',
+      }),
+      this.op({
+        action: 'guest.configure',
+        phase: Phase.ports,
+        exec: {
           tool: 'ip',
           target: this.guestTarget,
           line: ['link', 'set', nic, ...rename, 'alias', physMark(this.ctx.lab.name, this.linkId, nic)],
         },
-        null,
-        `${nic} is ${this.linkId} now, marked to be given back`,
-        ':mark',
-      ),
+        inverse: null,
+        why: `${nic} is ${this.linkId} now, marked to be given back`,
+        implies: 'drifted',
+        suffix: ':mark',
+      }),
       ...this.configureGuest(null),
     )
   }
@@ -349,10 +361,10 @@ class LinkPlanner {
     const mtu = this.link.mtu !== undefined ? ['mtu', String(this.link.mtu)] : []
     const mac = this.link.mac !== undefined ? ['address', resolveMac(this.link.mac)] : []
     const ops: Op[] = [
-      this.op(
-        'veth.create',
-        Phase.cables,
-        {
+      this.op({
+        action: 'veth.create',
+        phase: Phase.cables,
+        exec: {
           tool: 'ip',
           target: host,
           line: [
@@ -371,13 +383,14 @@ class LinkPlanner {
             this.guestNetnsArg(),
           ],
         },
-        { tool: 'ip', target: host, line: ['link', 'del', this.hostEnd] },
-        `${this.link.guest} needs ${this.ifname} on ${this.link.to}`,
-      ),
-      this.op(
-        'veth.configure',
-        Phase.cables,
-        {
+        inverse: { tool: 'ip', target: host, line: ['link', 'del', this.hostEnd] },
+        why: `${this.link.guest} needs ${this.ifname} on ${this.link.to}`,
+        implies: 'missing',
+      }),
+      this.op({
+        action: 'veth.configure',
+        phase: Phase.cables,
+        exec: {
           tool: 'ip',
           target: host,
           line: [
@@ -390,9 +403,10 @@ class LinkPlanner {
             linkMark(this.ctx.lab.name, this.linkId),
           ],
         },
-        null,
-        `mark ${this.hostEnd} as lab ${this.ctx.lab.name}'s and bring it up`,
-      ),
+        inverse: null,
+        why: `mark ${this.hostEnd} as lab ${this.ctx.lab.name}'s and bring it up`,
+        implies: 'drifted',
+      }),
     ]
     if (this.bridgeKind() === 'ovs-bridge') ops.push(this.addPort())
     if (this.bridgeKind() === 'linux-bridge' && this.link.vlan !== undefined) ops.push(...this.bridgeVlan())
@@ -406,10 +420,10 @@ class LinkPlanner {
 
   private addPort(): Op {
     const tag = this.link.vlan !== undefined ? [`tag=${this.link.vlan}`] : []
-    return this.op(
-      'ovs.port.add',
-      Phase.ports,
-      ovsExec(this.ctx, [
+    return this.op({
+      action: 'ovs.port.add',
+      phase: Phase.ports,
+      exec: ovsExec(this.ctx, [
         '--may-exist',
         'add-port',
         this.link.to,
@@ -422,39 +436,43 @@ class LinkPlanner {
         `external_ids:${OVS_LAB_KEY}=${this.ctx.lab.name}`,
         `external_ids:${OVS_LINK_KEY}=${this.linkId}`,
       ]),
-      ovsExec(this.ctx, ['--if-exists', 'del-port', this.link.to, this.hostEnd]),
-      this.link.vlan !== undefined
-        ? `access port of VLAN ${this.link.vlan} on ${this.link.to}`
-        : `untagged port on ${this.link.to}`,
-    )
+      inverse: ovsExec(this.ctx, ['--if-exists', 'del-port', this.link.to, this.hostEnd]),
+      why:
+        this.link.vlan !== undefined
+          ? `access port of VLAN ${this.link.vlan} on ${this.link.to}`
+          : `untagged port on ${this.link.to}`,
+      implies: 'drifted',
+    })
   }
 
   /** An access port on a VLAN-filtering Linux bridge: the VLAN untagged as PVID, out of default VLAN 1. */
   private bridgeVlan(): Op[] {
     const vlan = this.link.vlan!
     const ops = [
-      this.op(
-        'bridge.vlan',
-        Phase.ports,
-        {
+      this.op({
+        action: 'bridge.vlan',
+        phase: Phase.ports,
+        exec: {
           tool: 'bridge',
           line: ['vlan', 'add', 'vid', String(vlan), 'dev', this.hostEnd, 'pvid', 'untagged'],
         },
-        null,
-        `access port of VLAN ${vlan} on ${this.link.to}`,
-        ':vid',
-      ),
+        inverse: null,
+        why: `access port of VLAN ${vlan} on ${this.link.to}`,
+        implies: 'drifted',
+        suffix: ':vid',
+      }),
     ]
     if (vlan !== 1) {
       ops.push(
-        this.op(
-          'bridge.vlan',
-          Phase.ports,
-          { tool: 'bridge', line: ['vlan', 'del', 'vid', '1', 'dev', this.hostEnd] },
-          null,
-          `keep ${this.hostEnd} out of the bridge's default VLAN 1`,
-          ':vid1',
-        ),
+        this.op({
+          action: 'bridge.vlan',
+          phase: Phase.ports,
+          exec: { tool: 'bridge', line: ['vlan', 'del', 'vid', '1', 'dev', this.hostEnd] },
+          inverse: null,
+          why: `keep ${this.hostEnd} out of the bridge's default VLAN 1`,
+          implies: 'drifted',
+          suffix: ':vid1',
+        }),
       )
     }
     return ops
@@ -533,13 +551,14 @@ class LinkPlanner {
     return {
       ops: [
         ...stop,
-        this.op(
-          'dhcp.start',
-          Phase.leases,
-          { tool: 'cmd', argv },
-          null,
-          `${this.linkId} gets its address by DHCP`,
-        ),
+        this.op({
+          action: 'dhcp.start',
+          phase: Phase.leases,
+          exec: { tool: 'cmd', argv },
+          inverse: null,
+          why: `${this.linkId} gets its address by DHCP`,
+          implies: 'drifted',
+        }),
       ],
       problem: null,
     }
@@ -564,10 +583,10 @@ class LinkPlanner {
       // Docker turns IPv6 off in a container's namespace; the lab's own containers are made
       // with it on, a user's container gets it on for this one interface.
       ops.push(
-        this.op(
-          'guest.configure',
-          Phase.ports,
-          {
+        this.op({
+          action: 'guest.configure',
+          phase: Phase.ports,
+          exec: {
             tool: 'cmd',
             argv: [
               'nsenter',
@@ -580,35 +599,42 @@ class LinkPlanner {
               `net.ipv6.conf.${this.ifname}.disable_ipv6=0`,
             ],
           },
-          null,
-          `${this.link.guest} is a Docker container, which has IPv6 off`,
-          ':ipv6',
-        ),
+          inverse: null,
+          why: `${this.link.guest} is a Docker container, which has IPv6 off`,
+          implies: 'drifted',
+          suffix: ':ipv6',
+        }),
       )
     }
     const haveAddresses = new Set(have?.addresses ?? [])
     if (have && this.link.mac !== undefined && have.mac !== resolveMac(this.link.mac)) {
       ops.push(
-        this.op(
-          'guest.configure',
-          phase,
-          { tool: 'ip', target, line: ['link', 'set', this.ifname, 'address', resolveMac(this.link.mac)] },
-          null,
-          `${this.linkId} has MAC ${have.mac}, the lab says ${resolveMac(this.link.mac)}`,
-          ':mac',
-        ),
+        this.op({
+          action: 'guest.configure',
+          phase: phase,
+          exec: {
+            tool: 'ip',
+            target,
+            line: ['link', 'set', this.ifname, 'address', resolveMac(this.link.mac)],
+          },
+          inverse: null,
+          why: `${this.linkId} has MAC ${have.mac}, the lab says ${resolveMac(this.link.mac)}`,
+          implies: 'drifted',
+          suffix: ':mac',
+        }),
       )
     }
     if (have && this.link.mtu !== undefined && have.mtu !== this.link.mtu) {
       ops.push(
-        this.op(
-          'guest.configure',
-          phase,
-          { tool: 'ip', target, line: ['link', 'set', this.ifname, 'mtu', String(this.link.mtu)] },
-          null,
-          `${this.linkId} has MTU ${have.mtu}, the lab says ${this.link.mtu}`,
-          ':mtu',
-        ),
+        this.op({
+          action: 'guest.configure',
+          phase: phase,
+          exec: { tool: 'ip', target, line: ['link', 'set', this.ifname, 'mtu', String(this.link.mtu)] },
+          inverse: null,
+          why: `${this.linkId} has MTU ${have.mtu}, the lab says ${this.link.mtu}`,
+          implies: 'drifted',
+          suffix: ':mtu',
+        }),
       )
     }
     for (const address of addresses) {
@@ -616,14 +642,17 @@ class LinkPlanner {
       // nodad: a lab's IPv6 address is usable at once instead of after duplicate detection.
       const extra = address.family === 4 ? ['brd', '+'] : ['nodad']
       ops.push(
-        this.op(
-          'address.add',
-          phase,
-          { tool: 'ip', target, line: ['addr', 'add', address.text, ...extra, 'dev', this.ifname] },
-          have ? { tool: 'ip', target, line: ['addr', 'del', address.text, 'dev', this.ifname] } : null,
-          `${this.linkId} should have ${address.text}`,
-          `:${address.text}`,
-        ),
+        this.op({
+          action: 'address.add',
+          phase: phase,
+          exec: { tool: 'ip', target, line: ['addr', 'add', address.text, ...extra, 'dev', this.ifname] },
+          inverse: have
+            ? { tool: 'ip', target, line: ['addr', 'del', address.text, 'dev', this.ifname] }
+            : null,
+          why: `${this.linkId} should have ${address.text}`,
+          implies: 'drifted',
+          suffix: `:${address.text}`,
+        }),
       )
     }
     if (have) {
@@ -631,27 +660,29 @@ class LinkPlanner {
       for (const extra of have.addresses) {
         if (want.has(extra) || this.link.ip === 'dhcp') continue
         ops.push(
-          this.op(
-            'address.delete',
-            phase,
-            { tool: 'ip', target, line: ['addr', 'del', extra, 'dev', this.ifname] },
-            { tool: 'ip', target, line: ['addr', 'add', extra, 'dev', this.ifname] },
-            `${this.linkId} has ${extra}, which the lab does not name`,
-            `:${extra}`,
-          ),
+          this.op({
+            action: 'address.delete',
+            phase: phase,
+            exec: { tool: 'ip', target, line: ['addr', 'del', extra, 'dev', this.ifname] },
+            inverse: { tool: 'ip', target, line: ['addr', 'add', extra, 'dev', this.ifname] },
+            why: `${this.linkId} has ${extra}, which the lab does not name`,
+            implies: 'drifted',
+            suffix: `:${extra}`,
+          }),
         )
       }
     }
     if (!have?.adminUp) {
       ops.push(
-        this.op(
-          'guest.configure',
-          phase,
-          { tool: 'ip', target, line: ['link', 'set', this.ifname, 'up'] },
-          null,
-          `bring ${this.linkId} up`,
-          ':up',
-        ),
+        this.op({
+          action: 'guest.configure',
+          phase: phase,
+          exec: { tool: 'ip', target, line: ['link', 'set', this.ifname, 'up'] },
+          inverse: null,
+          why: `bring ${this.linkId} up`,
+          implies: 'down',
+          suffix: ':up',
+        }),
       )
     }
     for (const gateway of gateways(this.link)) {
@@ -665,14 +696,19 @@ class LinkPlanner {
       )
         continue
       ops.push(
-        this.op(
-          'guest.configure',
-          phase,
-          { tool: 'ip', target, line: ['route', 'replace', 'default', 'via', gateway, 'dev', this.ifname] },
-          null,
-          `${this.link.guest}'s default route goes via ${gateway}`,
-          `:gw${family}`,
-        ),
+        this.op({
+          action: 'guest.configure',
+          phase: phase,
+          exec: {
+            tool: 'ip',
+            target,
+            line: ['route', 'replace', 'default', 'via', gateway, 'dev', this.ifname],
+          },
+          inverse: null,
+          why: `${this.link.guest}'s default route goes via ${gateway}`,
+          implies: 'drifted',
+          suffix: `:gw${family}`,
+        }),
       )
     }
     return ops
@@ -687,13 +723,14 @@ class LinkPlanner {
       if (!port || port.bridge !== this.link.to) {
         if (port)
           ops.push(
-            this.op(
-              'ovs.port.delete',
-              Phase.removeLinks,
-              ovsExec(this.ctx, ['--if-exists', 'del-port', port.bridge, this.hostEnd]),
-              null,
-              `${this.hostEnd} is on ${port.bridge}, the lab says ${this.link.to}`,
-            ),
+            this.op({
+              action: 'ovs.port.delete',
+              phase: Phase.removeLinks,
+              exec: ovsExec(this.ctx, ['--if-exists', 'del-port', port.bridge, this.hostEnd]),
+              inverse: null,
+              why: `${this.hostEnd} is on ${port.bridge}, the lab says ${this.link.to}`,
+              implies: 'drifted',
+            }),
           )
         ops.push(this.addPort())
       } else if ((port.tag ?? undefined) !== this.link.vlan) {
@@ -706,37 +743,40 @@ class LinkPlanner {
             ? ['set', 'port', this.hostEnd, `tag=${port.tag}`]
             : ['remove', 'port', this.hostEnd, 'tag', String(this.link.vlan)]
         ops.push(
-          this.op(
-            'ovs.port.set',
-            Phase.ports,
-            ovsExec(this.ctx, set),
-            ovsExec(this.ctx, back),
-            `${this.hostEnd} has VLAN ${port.tag ?? 'none'}, the lab says ${this.link.vlan ?? 'none'}`,
-          ),
+          this.op({
+            action: 'ovs.port.set',
+            phase: Phase.ports,
+            exec: ovsExec(this.ctx, set),
+            inverse: ovsExec(this.ctx, back),
+            why: `${this.hostEnd} has VLAN ${port.tag ?? 'none'}, the lab says ${this.link.vlan ?? 'none'}`,
+            implies: 'drifted',
+          }),
         )
       }
     } else if (hostSide.master !== this.link.to) {
       ops.push(
-        this.op(
-          'veth.configure',
-          Phase.ports,
-          { tool: 'ip', target: host, line: ['link', 'set', this.hostEnd, 'master', this.link.to] },
-          null,
-          `${this.hostEnd} is not a port of ${this.link.to}`,
-          ':master',
-        ),
+        this.op({
+          action: 'veth.configure',
+          phase: Phase.ports,
+          exec: { tool: 'ip', target: host, line: ['link', 'set', this.hostEnd, 'master', this.link.to] },
+          inverse: null,
+          why: `${this.hostEnd} is not a port of ${this.link.to}`,
+          implies: 'drifted',
+          suffix: ':master',
+        }),
       )
     }
     if (!hostSide.adminUp) {
       ops.push(
-        this.op(
-          'veth.configure',
-          Phase.cables,
-          { tool: 'ip', target: host, line: ['link', 'set', this.hostEnd, 'up'] },
-          null,
-          `${this.hostEnd} is down`,
-          ':up',
-        ),
+        this.op({
+          action: 'veth.configure',
+          phase: Phase.cables,
+          exec: { tool: 'ip', target: host, line: ['link', 'set', this.hostEnd, 'up'] },
+          inverse: null,
+          why: `${this.hostEnd} is down`,
+          implies: 'down',
+          suffix: ':up',
+        }),
       )
     }
     ops.push(...this.configureGuest(guestSide))
@@ -755,10 +795,12 @@ export function staleOvsPort(ctx: PlanContext, bridge: string, port: string, lin
     host: ctx.host,
     phase: Phase.removeLinks,
     action: 'ovs.port.delete',
+    effect: 'remove',
     exec: ovsExec(ctx, ['--if-exists', 'del-port', bridge, port]),
     inverse: null,
     pipework: null,
     why: `the OVS port ${port} outlived its device; it is made again with the device`,
     linkId,
+    implies: 'drifted',
   }
 }

@@ -32,6 +32,7 @@ export function planGuests(ctx: PlanContext): PlanPart {
           host: ctx.host,
           phase: Phase.guests,
           action: 'netns.create',
+          effect: 'create',
           exec: { tool: 'ip', target: { kind: 'host' }, line: ['netns', 'add', name] },
           inverse: { tool: 'ip', target: { kind: 'host' }, line: ['netns', 'del', name] },
           pipework: null,
@@ -45,6 +46,7 @@ export function planGuests(ctx: PlanContext): PlanPart {
           host: ctx.host,
           phase: Phase.ports,
           action: 'guest.configure',
+          effect: 'change',
           exec: {
             tool: 'ip',
             target: { kind: 'netns', name },
@@ -71,6 +73,7 @@ export function planGuests(ctx: PlanContext): PlanPart {
           host: ctx.host,
           phase: Phase.guests,
           action: 'container.start',
+          effect: 'create',
           exec: { tool: 'docker', call: { kind: 'start', name: docker } },
           inverse: null,
           pipework: null,
@@ -89,6 +92,7 @@ export function planGuests(ctx: PlanContext): PlanPart {
           host: ctx.host,
           phase: Phase.guests,
           action: 'container.create',
+          effect: 'create',
           exec: {
             tool: 'docker',
             call: {

@@ -60,6 +60,47 @@ export type OpAction =
   | 'address.add'
   | 'address.delete'
 
+/** What an op does to the machine: makes something, changes something there, or takes it away. */
+export type OpEffect = 'create' | 'change' | 'remove'
+
+/** The effect of each action: one table, so an op's effect never disagrees with its action. */
+export const ACTION_EFFECT: Readonly<Record<OpAction, OpEffect>> = {
+  'host.create': 'create',
+  'host.delete': 'remove',
+  'netns.create': 'create',
+  'netns.delete': 'remove',
+  'container.create': 'create',
+  'container.start': 'create',
+  'container.remove': 'remove',
+  'bridge.create': 'create',
+  'bridge.configure': 'change',
+  'bridge.delete': 'remove',
+  'ovs.bridge.create': 'create',
+  'ovs.bridge.delete': 'remove',
+  'veth.create': 'create',
+  'vxlan.create': 'create',
+  'macvlan.create': 'create',
+  'vlan.create': 'create',
+  'veth.configure': 'change',
+  'veth.delete': 'remove',
+  'bridge.vlan': 'change',
+  'ovs.port.add': 'create',
+  'ovs.port.set': 'change',
+  'ovs.port.delete': 'remove',
+  'guest.configure': 'change',
+  'dhcp.start': 'create',
+  'dhcp.release': 'remove',
+  'address.add': 'create',
+  'address.delete': 'remove',
+}
+
+/**
+ * The state `patchbay status` reports for a link while this op of it is still to run, were it the
+ * only one: `missing` (the op makes the link's own device), `down` (it only sets a device up),
+ * `drifted` (anything else the link lacks). A link's state is the worst its ops imply.
+ */
+export type LinkImplied = 'missing' | 'drifted' | 'down'
+
 /** Ops run phase by phase; inside a phase, different targets run in parallel. */
 export const Phase = {
   /** A DHCP client releases its lease while its interface is still there. */
@@ -88,6 +129,7 @@ export interface Op {
   readonly host: string
   readonly phase: Phase
   readonly action: OpAction
+  readonly effect: OpEffect
   readonly exec: OpExec
   /** How to undo it, when undoing needs more than undoing the op that created its object. */
   readonly inverse: OpExec | null
@@ -96,6 +138,8 @@ export interface Op {
   /** Why the plan wants it, in a sentence. */
   readonly why: string
   readonly linkId?: string
+  /** Set on the ops of a link (those with a linkId). */
+  readonly implies?: LinkImplied
   readonly node?: string
 }
 
@@ -148,19 +192,35 @@ export interface LinkOpBase {
   readonly pipework?: (action: OpAction) => string | null
 }
 
-/** Makes the ops of one link, each from its action, phase, commands and reason. */
+/** One op of a link, before the link's shared fields are added. */
+export interface LinkOpFields {
+  readonly action: OpAction
+  readonly phase: Phase
+  readonly exec: OpExec
+  /** How to undo it, when undoing needs more than undoing the op that created its object. */
+  readonly inverse: OpExec | null
+  /** Why the plan wants it, in a sentence. */
+  readonly why: string
+  readonly implies: LinkImplied
+  /** Ends the id when the link has several ops of one action (`:up`, `:mark`, `:10.0.0.1/24`). */
+  readonly suffix?: string
+}
+
+/** Makes the ops of one link. */
 export const linkOps =
   (base: LinkOpBase) =>
-  (action: OpAction, phase: Phase, exec: OpExec, inverse: OpExec | null, why: string, suffix = ''): Op => ({
-    id: `${action}:${base.stem}${suffix}`,
+  (fields: LinkOpFields): Op => ({
+    id: `${fields.action}:${base.stem}${fields.suffix ?? ''}`,
     host: base.host,
-    phase,
-    action,
-    exec,
-    inverse,
-    pipework: base.pipework?.(action) ?? null,
-    why,
+    phase: fields.phase,
+    action: fields.action,
+    effect: ACTION_EFFECT[fields.action],
+    exec: fields.exec,
+    inverse: fields.inverse,
+    pipework: base.pipework?.(fields.action) ?? null,
+    why: fields.why,
     linkId: base.linkId,
+    implies: fields.implies,
     ...(base.node !== undefined ? { node: base.node } : {}),
   })
 

@@ -12,7 +12,7 @@ import {
   wireDevices,
 } from './device-names.ts'
 import { stopDhcpClient } from './dhcp.ts'
-import { ipTargetOf, type Op, Phase } from './op.ts'
+import { ACTION_EFFECT, ipTargetOf, type Op, Phase } from './op.ts'
 
 /** Names of what `lab` wants on this host; anything marked as the lab's beyond these goes. */
 function wanted(ctx: PlanContext) {
@@ -46,9 +46,22 @@ export function planRemovals(ctx: PlanContext): PlanPart {
   const want = wanted(ctx)
   const lab = ctx.lab.name
   const host = hostIp(ctx)
-  const remove = (id: string, fields: Omit<Op, 'id' | 'host' | 'phase' | 'pipework' | 'inverse'>): void => {
-    const phase = fields.linkId !== undefined ? Phase.removeLinks : Phase.removeNodes
-    part.ops.push({ id, host: ctx.host, phase, pipework: null, inverse: null, ...fields })
+  const remove = (
+    id: string,
+    fields: Omit<Op, 'id' | 'host' | 'phase' | 'pipework' | 'inverse' | 'effect' | 'implies'>,
+  ): void => {
+    const isLink = fields.linkId !== undefined
+    part.ops.push({
+      id,
+      host: ctx.host,
+      phase: isLink ? Phase.removeLinks : Phase.removeNodes,
+      effect: ACTION_EFFECT[fields.action],
+      pipework: null,
+      inverse: null,
+      // A link the lab still has under this id has drifted from what the lab made of it.
+      ...(isLink ? { implies: 'drifted' as const } : {}),
+      ...fields,
+    })
   }
 
   const removedPorts = new Set<string>()

@@ -34,6 +34,7 @@ export function planUplinkAddresses(ctx: PlanContext): PlanPart {
         host: ctx.host,
         phase: Phase.configure,
         action: 'address.add',
+        effect: 'create',
         exec: {
           tool: 'ip',
           target,

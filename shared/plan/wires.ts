@@ -8,7 +8,7 @@ import { OVS_LAB_KEY, OVS_LINK_KEY, parseMark, wireDevices, wireMark } from './d
 import { planEnslave } from './enslave.ts'
 import { staleOvsPort } from './guest-links.ts'
 import type { ObservedInterface, ObservedOvsPort } from './observed.ts'
-import { linkOps, type Op, type OpExec, Phase } from './op.ts'
+import { type LinkOpFields, linkOps, type Op, Phase } from './op.ts'
 
 interface End {
   readonly index: 0 | 1
@@ -96,23 +96,9 @@ class WirePlanner {
     private readonly ends: [End, End],
   ) {}
 
-  private op(
-    end: End,
-    action: Op['action'],
-    phase: Op['phase'],
-    exec: OpExec,
-    inverse: OpExec | null,
-    why: string,
-    suffix = '',
-  ): Op {
-    return linkOps({ stem: `${this.id}:${end.mark}`, host: end.ctx.host, linkId: this.id })(
-      action,
-      phase,
-      exec,
-      inverse,
-      why,
-      suffix,
-    )
+  /** An op of one end of the wire, run on that end's host. */
+  private op(end: End, fields: LinkOpFields): Op {
+    return linkOps({ stem: `${this.id}:${end.mark}`, host: end.ctx.host, linkId: this.id })(fields)
   }
 
   /** Each end of the wire is its host's VXLAN device to the other's underlay address. */
@@ -137,23 +123,22 @@ class WirePlanner {
       }
       if (end.seen) {
         part.ops.push(
-          this.op(
-            end,
-            'veth.delete',
-            Phase.removeLinks,
-            { tool: 'ip', target, line: ['link', 'del', end.device] },
-            null,
-            `${end.device} lost its underlay ${local.device}`,
-          ),
+          this.op(end, {
+            action: 'veth.delete',
+            phase: Phase.removeLinks,
+            exec: { tool: 'ip', target, line: ['link', 'del', end.device] },
+            inverse: null,
+            why: `${end.device} lost its underlay ${local.device}`,
+            implies: 'drifted',
+          }),
         )
       }
       part.ops.push(...this.stalePort(end))
       part.ops.push(
-        this.op(
-          end,
-          'vxlan.create',
-          Phase.tunnels,
-          {
+        this.op(end, {
+          action: 'vxlan.create',
+          phase: Phase.tunnels,
+          exec: {
             tool: 'ip',
             target,
             line: [
@@ -175,9 +160,10 @@ class WirePlanner {
               local.device,
             ],
           },
-          { tool: 'ip', target, line: ['link', 'del', end.device] },
-          `VXLAN ${this.wire.vni} from ${local.address} on host ${end.ctx.host} to ${remote.address}`,
-        ),
+          inverse: { tool: 'ip', target, line: ['link', 'del', end.device] },
+          why: `VXLAN ${this.wire.vni} from ${local.address} on host ${end.ctx.host} to ${remote.address}`,
+          implies: 'missing',
+        }),
         this.plug(end, Phase.tunnels),
         ...this.portOps(end).map((op) => ({ ...op, phase: Phase.tunnelPorts })),
       )
@@ -187,11 +173,10 @@ class WirePlanner {
   /** An end up, marked as this wire's, and on a Linux bridge its port (OVS ports: portOps). */
   private plug(end: End, phase: Op['phase']): Op {
     const master = end.kind === 'linux-bridge' ? ['master', end.node] : []
-    return this.op(
-      end,
-      'veth.configure',
-      phase,
-      {
+    return this.op(end, {
+      action: 'veth.configure',
+      phase: phase,
+      exec: {
         tool: 'ip',
         target: hostIp(end.ctx),
         line: [
@@ -204,9 +189,10 @@ class WirePlanner {
           wireMark(end.ctx.lab.name, this.id, end.mark),
         ],
       },
-      null,
-      `plug ${end.device} into ${end.node}`,
-    )
+      inverse: null,
+      why: `plug ${end.device} into ${end.node}`,
+      implies: 'drifted',
+    })
   }
 
   /** Refuses ends whose names are taken by something not this lab's. */
@@ -236,14 +222,14 @@ class WirePlanner {
       // A leftover half (its peer gone with a namespace) is made again from scratch.
       for (const end of this.ends.filter((e) => e.seen)) {
         part.ops.push(
-          this.op(
-            end,
-            'veth.delete',
-            Phase.removeLinks,
-            { tool: 'ip', target: hostIp(end.ctx), line: ['link', 'del', end.device] },
-            null,
-            `${end.device} is half of a broken cable`,
-          ),
+          this.op(end, {
+            action: 'veth.delete',
+            phase: Phase.removeLinks,
+            exec: { tool: 'ip', target: hostIp(end.ctx), line: ['link', 'del', end.device] },
+            inverse: null,
+            why: `${end.device} is half of a broken cable`,
+            implies: 'drifted',
+          }),
         )
       }
       part.ops.push(...this.create())
@@ -266,18 +252,18 @@ class WirePlanner {
     const ops: Op[] = [
       ...this.stalePort(a),
       ...this.stalePort(b),
-      this.op(
-        a,
-        'veth.create',
-        Phase.cables,
-        {
+      this.op(a, {
+        action: 'veth.create',
+        phase: Phase.cables,
+        exec: {
           tool: 'ip',
           target: hostIp(a.ctx),
           line: ['link', 'add', a.device, ...mtu, 'type', 'veth', 'peer', 'name', b.device, ...mtu, ...far],
         },
-        { tool: 'ip', target: hostIp(a.ctx), line: ['link', 'del', a.device] },
-        `a cable from ${a.node} to ${b.node}${a.ctx.host === b.ctx.host ? '' : ` (host ${a.ctx.host} to ${b.ctx.host})`}`,
-      ),
+        inverse: { tool: 'ip', target: hostIp(a.ctx), line: ['link', 'del', a.device] },
+        why: `a cable from ${a.node} to ${b.node}${a.ctx.host === b.ctx.host ? '' : ` (host ${a.ctx.host} to ${b.ctx.host})`}`,
+        implies: 'missing',
+      }),
     ]
     for (const end of this.ends) {
       // The first end is configured with the cable; the far one a phase later, once it exists there.
@@ -293,11 +279,10 @@ class WirePlanner {
     if (end.kind === 'ovs-bridge') {
       const settings = ovsEndSettings(this.wire, end.index)
       return [
-        this.op(
-          end,
-          'ovs.port.add',
-          Phase.ports,
-          ovsExec(end.ctx, [
+        this.op(end, {
+          action: 'ovs.port.add',
+          phase: Phase.ports,
+          exec: ovsExec(end.ctx, [
             '--may-exist',
             'add-port',
             end.node,
@@ -310,9 +295,10 @@ class WirePlanner {
             `external_ids:${OVS_LAB_KEY}=${end.ctx.lab.name}`,
             `external_ids:${OVS_LINK_KEY}=${this.id}`,
           ]),
-          ovsExec(end.ctx, ['--if-exists', 'del-port', end.node, end.device]),
-          `${end.device} on ${end.node}: ${describe(settings)}`,
-        ),
+          inverse: ovsExec(end.ctx, ['--if-exists', 'del-port', end.node, end.device]),
+          why: `${end.device} on ${end.node}: ${describe(settings)}`,
+          implies: 'drifted',
+        }),
       ]
     }
     if (!linuxBridgeFilters(end.ctx.lab, end.node)) return []
@@ -331,15 +317,15 @@ class WirePlanner {
     if (native !== 1 && !(w.trunk ?? []).includes(1))
       lines.push(['vlan', 'del', 'vid', '1', 'dev', end.device])
     return lines.map((line, i) =>
-      this.op(
-        end,
-        'bridge.vlan',
-        Phase.configure,
-        { tool: 'bridge', ...(end.ctx.place.netns ? { netns: end.ctx.place.netns } : {}), line },
-        null,
-        `VLANs of ${end.device} on ${end.node}`,
-        `:${i}`,
-      ),
+      this.op(end, {
+        action: 'bridge.vlan',
+        phase: Phase.configure,
+        exec: { tool: 'bridge', ...(end.ctx.place.netns ? { netns: end.ctx.place.netns } : {}), line },
+        inverse: null,
+        why: `VLANs of ${end.device} on ${end.node}`,
+        implies: 'drifted',
+        suffix: `:${i}`,
+      }),
     )
   }
 
@@ -354,39 +340,43 @@ class WirePlanner {
       const fix = settingsFix(port, want, end.device)
       if (fix.length > 0)
         ops.push(
-          this.op(
-            end,
-            'ovs.port.set',
-            Phase.ports,
-            ovsExec(end.ctx, fix),
-            null,
-            `${end.device} on ${end.node} should be ${describe(want)}`,
-          ),
+          this.op(end, {
+            action: 'ovs.port.set',
+            phase: Phase.ports,
+            exec: ovsExec(end.ctx, fix),
+            inverse: null,
+            why: `${end.device} on ${end.node} should be ${describe(want)}`,
+            implies: 'drifted',
+          }),
         )
     } else if (end.seen?.master !== end.node) {
       ops.push(
-        this.op(
-          end,
-          'veth.configure',
-          Phase.ports,
-          { tool: 'ip', target: hostIp(end.ctx), line: ['link', 'set', end.device, 'master', end.node] },
-          null,
-          `${end.device} is not a port of ${end.node}`,
-          ':master',
-        ),
+        this.op(end, {
+          action: 'veth.configure',
+          phase: Phase.ports,
+          exec: {
+            tool: 'ip',
+            target: hostIp(end.ctx),
+            line: ['link', 'set', end.device, 'master', end.node],
+          },
+          inverse: null,
+          why: `${end.device} is not a port of ${end.node}`,
+          implies: 'drifted',
+          suffix: ':master',
+        }),
       )
     }
     if (end.seen && !end.seen.adminUp) {
       ops.push(
-        this.op(
-          end,
-          'veth.configure',
-          Phase.cables,
-          { tool: 'ip', target: hostIp(end.ctx), line: ['link', 'set', end.device, 'up'] },
-          null,
-          `${end.device} is down`,
-          ':up',
-        ),
+        this.op(end, {
+          action: 'veth.configure',
+          phase: Phase.cables,
+          exec: { tool: 'ip', target: hostIp(end.ctx), line: ['link', 'set', end.device, 'up'] },
+          inverse: null,
+          why: `${end.device} is down`,
+          implies: 'down',
+          suffix: ':up',
+        }),
       )
     }
     return ops

@@ -204,7 +204,7 @@ async function runBatch(
     const op = script[failedLine - 1]?.owner ?? ops[0]!
     const message = batchMessage(result.stderr)
     // Deleting what is already gone (a tunnel that went with its underlay NIC) is what was asked.
-    if (op.action.endsWith('.delete') && /Cannot find device/.test(message)) {
+    if (op.effect === 'remove' && /Cannot find device/.test(message)) {
       finish(op)
       ops = ops.filter((o) => o !== op && !finished.has(o))
       continue

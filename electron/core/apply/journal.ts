@@ -56,8 +56,10 @@ export class Journal {
       .map(([id, s]) => ({
         id: `recover:${id}`,
         host: s.host,
-        phase: 0,
+        phase: 0 as const,
         action: 'guest.configure',
+        // What the undo takes back is not recorded, only its command: a change to the machine.
+        effect: 'change',
         exec: s.inverse!,
         inverse: null,
         pipework: null,

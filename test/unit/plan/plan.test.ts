@@ -6,38 +6,12 @@ import type { ObservedHost } from '../../../shared/plan/observed.ts'
 import { execArgv, Phase } from '../../../shared/plan/op.ts'
 import { planDestroy, planLab } from '../../../shared/plan/plan.ts'
 import { readScenario } from '../../support/scenarios.ts'
-import { emptyHost, iface, netnsGuest } from './fixtures.ts'
+import { converged, emptyHost, iface, netnsGuest, oneLink } from './fixtures.ts'
 
 const scenario = (file: string): Lab => loadLab(readScenario(file)).lab!
 const observed = (host: ObservedHost) => ({ hosts: { local: host } })
 const argvs = (lab: Lab, host: ObservedHost) =>
   planLab(lab, observed(host)).ops.map((op) => execArgv(op.exec).join(' '))
-
-/** One netns guest `n1` on OVS bridge `s` with VLAN 10, as a converged machine would show it. */
-const oneLink: Lab = loadLab(
-  'patchbay: 1\nname: one\nnodes:\n  s: { kind: ovs-bridge }\n  n1: { kind: netns }\nlinks:\n  - { guest: n1, to: s, ip: 10.0.0.1/24, vlan: 10 }\n',
-).lab!
-const converged = (): ObservedHost => ({
-  ...emptyHost(),
-  interfaces: [iface({ name: 'n1-eth1', ifindex: 40, peerIfindex: 2, alias: linkMark('one', 'n1:eth1') })],
-  ovs: {
-    bridges: [{ name: 's', datapathType: 'netdev', externalIds: { [OVS_LAB_KEY]: 'one' } }],
-    ports: [
-      {
-        name: 'n1-eth1',
-        bridge: 's',
-        tag: 10,
-        trunks: [],
-        vlanMode: null,
-        externalIds: { [OVS_LAB_KEY]: 'one', [OVS_LINK_KEY]: 'n1:eth1' },
-      },
-    ],
-  },
-  netns: ['n1'],
-  guests: {
-    n1: netnsGuest('n1', [iface({ name: 'eth1', ifindex: 2, peerIfindex: 40, addresses: ['10.0.0.1/24'] })]),
-  },
-})
 
 describe('planning the single-host VLAN scenario on an empty machine', () => {
   const lab = scenario('single-host-vlan.yaml')
