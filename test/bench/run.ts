@@ -3,6 +3,8 @@
 // (build/lab-host.sh); PIPEWORK=/path/to/pipework adds the real pipework as the baseline.
 //   PATCHBAY_BENCH_PARTS=apply,cli,events,domains,canvas   which parts run (all by default)
 //   PATCHBAY_BENCH_RUNS=3                              runs per figure (5 at N=10)
+//   PATCHBAY_BENCH_EVENT_FLIPS=200                     link flips the events part times
+//   PATCHBAY_BENCH_PREFIX=pbt1a2b                      the prefix of every name made (a test's own)
 import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { cpus, release } from 'node:os'
@@ -21,6 +23,9 @@ const parts = new Set((process.env.PATCHBAY_BENCH_PARTS ?? 'apply,cli,events,dom
 const runsAt = (n: number) => Number(process.env.PATCHBAY_BENCH_RUNS ?? (n <= 10 ? 5 : 3))
 const pipework = process.env.PIPEWORK || undefined
 const SIZES = [10, 50, 100]
+const eventFlips = Number(process.env.PATCHBAY_BENCH_EVENT_FLIPS ?? 200)
+const prefixFor = (part: string) =>
+  process.env.PATCHBAY_BENCH_PREFIX ?? `${part}${Math.random().toString(16).slice(2, 5)}`
 const results = join(import.meta.dirname, 'results')
 const say = (line: string) => process.stderr.write(`${line}\n`)
 
@@ -56,7 +61,7 @@ function machine() {
 
 async function applyFigures(): Promise<ApplyFigure[]> {
   if (pipework && !existsSync(pipework)) throw new Error(`PIPEWORK=${pipework}: no such file`)
-  const prefix = `pbb${Math.random().toString(16).slice(2, 5)}`
+  const prefix = prefixFor('pbb')
   const docker = new DockerApi()
   const figures: ApplyFigure[] = []
   say(`apply: making ${Math.max(...SIZES)} containers for the container runs…`)
@@ -96,10 +101,10 @@ if (parts.has('apply')) {
   )
 }
 if (parts.has('cli')) {
-  result.cli = await cliFigure(`pbc${Math.random().toString(16).slice(2, 5)}`, 100, runsAt(100))
+  result.cli = await cliFigure(prefixFor('pbc'), 100, runsAt(100))
 }
 if (parts.has('events')) {
-  result.events = await eventFigure(`pbe${Math.random().toString(16).slice(2, 5)}`, 200)
+  result.events = await eventFigure(prefixFor('pbe'), eventFlips)
   say(`events: p50 ${(result.events as { ms: { p50: number } }).ms.p50} ms`)
 }
 if (parts.has('domains')) result.domains = [domainsFigure(1000), domainsFigure(10000)]

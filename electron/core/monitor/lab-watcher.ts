@@ -103,6 +103,7 @@ export class LabWatcher extends EventEmitter<{ event: [WatchEvent] }> {
 
   /** Starts the monitors and reports every link's state once. */
   async start(): Promise<void> {
+    if (this.stopped) return
     const poke = () => this.poke()
     this.triggers.push(netlinkMonitor([], (line) => this.sawLine(this.hostEnds, line)))
     for (const place of Object.values(this.engine.places(this.lab))) {
@@ -119,7 +120,9 @@ export class LabWatcher extends EventEmitter<{ event: [WatchEvent] }> {
     this.openDockerEvents()
     await Promise.all([...this.containers.keys()].map((name) => this.watchInside(name)))
     await this.look()
-    if (this.options.counters) this.sampler = setInterval(() => void this.look(), 1000)
+    // stop() may have come while that first look ran (a busy lab keeps it looking again): then no
+    // sampler, or it would observe the lab every second for the rest of the process's life.
+    if (this.options.counters && !this.stopped) this.sampler = setInterval(() => void this.look(), 1000)
   }
 
   stop(): void {
