@@ -5,12 +5,14 @@ import { broadcastDomains } from '../shared/l2/domains.ts'
 import { checkLab } from '../shared/lab/check.ts'
 import type { Client } from './api/client.ts'
 import { Canvas } from './canvas/Canvas.tsx'
-import { vlanColour } from './canvas/vlan-colour.ts'
+import { VlanChip } from './canvas/edges.tsx'
 import { useDocument } from './document/use-document.ts'
 import { Inspector } from './panels/Inspector.tsx'
 import { Output } from './panels/Output.tsx'
 import { Palette } from './panels/Palette.tsx'
 import { Toolbar } from './panels/Toolbar.tsx'
+import { ContextMenu } from './ui/context-menu.tsx'
+import { ShortcutHelp } from './ui/help.tsx'
 import { useShortcuts } from './ui/shortcuts.ts'
 
 /** The broadcast domains as drawn, and (after apply) as the kernel has them, differences marked. */
@@ -33,16 +35,7 @@ function Legend({ client }: { client: Client }) {
             data-domain-vlan={d.vlan ?? ''}
             data-differs={String(differs)}
           >
-            <span
-              className="chip"
-              style={
-                d.vlan !== null
-                  ? { background: vlanColour(d.vlan).css, color: vlanColour(d.vlan).ink }
-                  : undefined
-              }
-            >
-              {d.vlan ?? 'untagged'}
-            </span>{' '}
+            {d.vlan !== null ? <VlanChip vlan={d.vlan} /> : <span className="chip">untagged</span>}{' '}
             {d.members.join(', ')}
             {differs && ' (not so on the machine)'}
           </div>
@@ -90,6 +83,8 @@ export function App({ client }: { client: Client }) {
           </div>
         </div>
         <Output client={client} />
+        <ContextMenu />
+        <ShortcutHelp />
       </div>
     </ReactFlowProvider>
   )

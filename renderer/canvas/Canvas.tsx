@@ -1,5 +1,7 @@
 // The canvas: the document's lab as React Flow nodes and edges. Positions come from the lab's
-// layout; dropping from the palette, drawing a link, dragging and deleting are document commands.
+// layout (a lab opened without them is laid out first); where links and their labels go is
+// computed in geometry.ts. Dropping from the palette, drawing a link, dragging and deleting are
+// document commands; a drag is one undo step however far it goes.
 import {
   Background,
   type Connection,
@@ -11,62 +13,79 @@ import {
   ReactFlow,
   useReactFlow,
 } from '@xyflow/react'
-import { useCallback, useMemo } from 'react'
+import { useCallback, useEffect, useMemo } from 'react'
 import { broadcastDomains } from '../../shared/l2/domains.ts'
 import { checkLab } from '../../shared/lab/check.ts'
-import { guestIfname, linkIds } from '../../shared/lab/normalize.ts'
+import { linkIds, nodeHost } from '../../shared/lab/normalize.ts'
 import type { NodeKind } from '../../shared/lab/schema.ts'
+import { warmUpLayout } from '../document/auto-layout.ts'
 import {
   addHost,
   addNode,
   connect,
   deleteSelection,
-  moveNode,
+  moveNodes,
   paintVlan,
   placeOnHost,
 } from '../document/commands.ts'
+import { settleOpened } from '../document/layout-actions.ts'
 import { useDocument } from '../document/use-document.ts'
 import { useUi } from '../ui/store.ts'
+import { DomainOverlay, domainOverlayNode, domainShapes } from './domain-overlay.tsx'
 import { edgeTypes, type LabEdgeData } from './edges.tsx'
+import {
+  type Box,
+  CHIP_HEIGHT,
+  chipWidth,
+  type LinkShape,
+  labelLines,
+  labelSize,
+  labNodeSizes,
+  linkGeometry,
+  nodeDetail,
+} from './geometry.ts'
 import { hostFrames } from './host-frame.tsx'
-import { type LabNodeData, nodeTypes } from './nodes.tsx'
+import { CanvasLegend } from './legend.tsx'
+import { type LabNodeData, nodeTypes as labNodeTypes } from './nodes.tsx'
 import { vlanColour } from './vlan-colour.ts'
 
-const DOMAIN_COLOURS = [
-  '#e6194b',
-  '#3cb44b',
-  '#4363d8',
-  '#f58231',
-  '#911eb4',
-  '#42d4f4',
-  '#f032e6',
-  '#bfef45',
-]
+const nodeTypes = { ...labNodeTypes, domains: DomainOverlay }
 
 export function Canvas() {
   const lab = useDocument((s) => s.lab)
+  const opened = useDocument((s) => s.opened)
   const change = useDocument((s) => s.change)
-  const { showDomains, paintVlan: paint, select, hover } = useUi()
+  const endGesture = useDocument((s) => s.endGesture)
+  const { showDomains, select, hover, fit, openMenu } = useUi()
   const flow = useReactFlow()
   const checked = useMemo(() => checkLab(lab), [lab])
+  const domains = useMemo(() => (checked.lab ? broadcastDomains(checked.lab).domains : []), [checked])
 
-  // Each guest's domains: coloured with the overlay on, and lit up with the guest under the mouse.
+  // A lab just opened (or New): lay out what has no position, then fit the view.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs once per opened lab, by design
+  useEffect(() => {
+    warmUpLayout()
+    void settleOpened()
+  }, [opened])
+  useEffect(() => {
+    if (fit.seq === 0) return
+    // After React Flow has the new nodes: the frame after this render.
+    const frame = requestAnimationFrame(() =>
+      flow.fitView({ nodes: fit.nodes?.map((id) => ({ id })), padding: 0.04, maxZoom: 1.25, duration: 0 }),
+    )
+    return () => cancelAnimationFrame(frame)
+  }, [fit, flow])
+
+  // Each node's broadcast domains: lit up with the node under the mouse.
   const domainsOf = useMemo(() => {
-    const out = new Map<string, { colour: string; ids: Set<string> }>()
-    if (!checked.lab) return out
-    broadcastDomains(checked.lab).domains.forEach((d, i) => {
+    const out = new Map<string, Set<string>>()
+    for (const d of domains)
       for (const m of d.members) {
         const node = m.slice(0, m.lastIndexOf(':'))
-        const entry = out.get(node) ?? {
-          colour: DOMAIN_COLOURS[i % DOMAIN_COLOURS.length]!,
-          ids: new Set<string>(),
-        }
-        entry.ids.add(d.id)
-        out.set(node, entry)
+        out.set(node, (out.get(node) ?? new Set()).add(d.id))
       }
-    })
     return out
-  }, [checked])
+  }, [domains])
 
   // Problems and warnings of the drawing, on the element they concern.
   const problemsOf = useMemo(() => {
@@ -79,6 +98,37 @@ export function Canvas() {
     return out
   }, [checked])
 
+  const boxes = useMemo(() => {
+    const sizes = labNodeSizes(lab)
+    const out = new Map<string, Box>()
+    Object.keys(lab.nodes).forEach((name, i) => {
+      // Until the first layout has run, a node without a position waits in a plain grid.
+      const at = lab.layout?.[name] ?? { x: 60 + (i % 6) * 170, y: 60 + Math.floor(i / 6) * 140 }
+      out.set(name, { ...at, ...sizes.get(name)! })
+    })
+    return out
+  }, [lab])
+
+  const ids = useMemo(() => linkIds(lab.links ?? []), [lab])
+  const shapes: LinkShape[] = useMemo(
+    () =>
+      (lab.links ?? []).map((link, i) => {
+        const guestLink = 'guest' in link
+        return {
+          id: ids[i]!,
+          ends: guestLink ? [link.guest, link.to] : link.between,
+          guestLink,
+          label: labelSize(link),
+          chip:
+            guestLink && link.vlan !== undefined
+              ? { width: chipWidth(link.vlan), height: CHIP_HEIGHT }
+              : null,
+        }
+      }),
+    [lab, ids],
+  )
+  const geometry = useMemo(() => linkGeometry(boxes, shapes), [boxes, shapes])
+
   const frames = useMemo(
     () =>
       hostFrames(
@@ -86,73 +136,95 @@ export function Canvas() {
         (host) =>
           Object.entries(lab.nodes)
             .filter(([, n]) => n.host === host)
-            .map(([name]) => lab.layout?.[name] ?? { x: 0, y: 0 }),
+            .map(([name]) => boxes.get(name)!),
         (host) => lab.layout?.[host],
       ),
-    [lab],
+    [lab, boxes],
+  )
+
+  const overlay = useMemo(
+    () =>
+      showDomains
+        ? domainOverlayNode(domainShapes(domains, boxes, (n) => nodeHost(lab.nodes[n] ?? {})))
+        : null,
+    [showDomains, domains, boxes, lab],
   )
 
   const nodes: Node<LabNodeData>[] = useMemo(
     () =>
-      Object.entries(lab.nodes).map(([name, node], i) => ({
-        id: name,
-        type: 'lab',
-        // Sizes before measuring: the minimap draws a node only once it knows its size.
-        initialWidth: 120,
-        initialHeight: 64,
-        position: lab.layout?.[name] ?? { x: 60 + (i % 6) * 160, y: 60 + Math.floor(i / 6) * 140 },
-        data: {
-          name,
-          kind: node.kind,
-          detail:
-            node.kind === 'uplink'
-              ? (node.interface ?? node.mac ?? '')
-              : node.kind === 'container'
-                ? (node.image ?? 'existing')
-                : '',
-          domainColour: showDomains ? (domainsOf.get(name)?.colour ?? null) : null,
-          domains: [...(domainsOf.get(name)?.ids ?? [])],
-          problems: problemsOf.get(`node:${name}`) ?? [],
-        },
-      })),
-    [lab, domainsOf, showDomains, problemsOf],
+      Object.entries(lab.nodes).map(([name, node]) => {
+        const box = boxes.get(name)!
+        return {
+          id: name,
+          type: 'lab',
+          position: { x: box.x, y: box.y },
+          width: box.width,
+          height: box.height,
+          data: {
+            name,
+            kind: node.kind,
+            detail: nodeDetail(node),
+            domains: [...(domainsOf.get(name) ?? [])],
+            problems: problemsOf.get(`node:${name}`) ?? [],
+          },
+        }
+      }),
+    [lab, boxes, domainsOf, problemsOf],
   )
 
-  const edges: Edge<LabEdgeData>[] = useMemo(() => {
-    const ids = linkIds(lab.links ?? [])
-    return (lab.links ?? []).map((link, i) => {
-      const [source, target] = 'guest' in link ? [link.guest, link.to] : link.between
-      const label =
-        'guest' in link
-          ? `${guestIfname(link)} ${[link.ip ?? ''].flat().join(' ')}`
-          : link.via === 'vxlan'
-            ? `vxlan ${link.vni}`
-            : 'wire'
-      return {
-        id: ids[i]!,
-        source,
-        target,
-        type: 'lab',
-        data: {
-          linkId: ids[i]!,
-          vlan: link.vlan ?? null,
-          trunk: 'between' in link ? (link.trunk ?? []) : [],
-          native: 'between' in link && link.native !== undefined ? [link.native].flat().join('/') : null,
-          label,
-          problems: problemsOf.get(`link:${i}`) ?? [],
-        },
-      }
-    })
-  }, [lab, problemsOf])
+  const edges: Edge<LabEdgeData>[] = useMemo(
+    () =>
+      (lab.links ?? []).map((link, i) => {
+        const [source, target] = 'guest' in link ? [link.guest, link.to] : link.between
+        return {
+          id: ids[i]!,
+          source,
+          target,
+          type: 'lab',
+          data: {
+            linkId: ids[i]!,
+            guestLink: 'guest' in link,
+            vlan: link.vlan ?? null,
+            trunk: 'between' in link ? (link.trunk ?? []) : [],
+            native: 'between' in link && link.native !== undefined ? [...new Set([link.native].flat())] : [],
+            label: labelLines(link),
+            geometry: geometry.get(ids[i]!) ?? null,
+            problems: problemsOf.get(`link:${i}`) ?? [],
+          },
+        }
+      }),
+    [lab, ids, geometry, problemsOf],
+  )
 
+  const legendVlans = useMemo(() => {
+    const vlans = new Set<number>()
+    for (const link of lab.links ?? []) {
+      if (link.vlan !== undefined) vlans.add(link.vlan)
+      if ('between' in link)
+        for (const v of [...(link.trunk ?? []), ...[link.native ?? []].flat()]) vlans.add(v)
+    }
+    const count = new Map<number, number>()
+    for (const d of domains) if (d.vlan !== null) count.set(d.vlan, (count.get(d.vlan) ?? 0) + 1)
+    return {
+      vlans: [...vlans].sort((a, b) => a - b),
+      split: new Set([...count].filter(([, n]) => n > 1).map(([v]) => v)),
+    }
+  }, [lab, domains])
+
+  // A drag moves the nodes in the document as it goes, all of it one undo step.
   const onNodesChange = useCallback(
     (changes: NodeChange[]) => {
+      const moved: Record<string, { x: number; y: number }> = {}
+      let ended = false
       for (const c of changes) {
-        if (c.type === 'position' && c.position && c.dragging === false)
-          change((l) => moveNode(l, c.id, c.position!))
+        if (c.type !== 'position') continue
+        if (c.position) moved[c.id] = c.position
+        if (c.dragging === false) ended = true
       }
+      if (Object.keys(moved).length > 0) change((l) => moveNodes(l, moved), 'drag')
+      if (ended) endGesture()
     },
-    [change],
+    [change, endGesture],
   )
 
   const onDrop = useCallback(
@@ -179,6 +251,11 @@ export function Canvas() {
     [change, flow, frames],
   )
 
+  const paint = useUi((s) => s.paintVlan)
+  const all = useMemo(
+    () => [...frames, ...(overlay ? [overlay] : []), ...nodes] as Node[],
+    [frames, overlay, nodes],
+  )
   return (
     <div
       className="canvas"
@@ -188,47 +265,74 @@ export function Canvas() {
       onDragOver={(e) => e.preventDefault()}
     >
       <ReactFlow
-        nodes={[...frames, ...nodes] as Node[]}
+        nodes={all}
         edges={edges}
         nodeTypes={nodeTypes}
         edgeTypes={edgeTypes}
         onNodesChange={onNodesChange}
-        onNodeDragStop={(_, node) => change((l) => moveNode(l, node.id, node.position))}
+        onNodeDragStop={() => endGesture()}
         onConnect={(c: Connection) => change((l) => connect(l, c.source, c.target))}
         onEdgeClick={(_, edge) => {
           if (paint !== null) change((l) => paintVlan(l, edge.id, paint))
           else select([], [edge.id])
         }}
         onNodeClick={(event, node) => {
+          if (!(node.id in lab.nodes)) return
           // Shift-click adds to the selection (copy/paste takes several nodes).
           const ui = useUi.getState()
           select(event.shiftKey ? [...new Set([...ui.selectedNodes, node.id])] : [node.id], [])
         }}
-        onPaneClick={() => select([], [])}
-        onNodeMouseEnter={(_, node) => hover([...(domainsOf.get(node.id)?.ids ?? [])])}
+        onNodeContextMenu={(event, node) => {
+          if (!(node.id in lab.nodes)) return
+          event.preventDefault()
+          select([node.id], [])
+          openMenu({ node: node.id, x: event.clientX, y: event.clientY })
+        }}
+        onEdgeContextMenu={(event, edge) => {
+          event.preventDefault()
+          select([], [edge.id])
+          openMenu({ link: edge.id, x: event.clientX, y: event.clientY })
+        }}
+        onPaneClick={() => {
+          select([], [])
+          openMenu(null)
+        }}
+        onNodeMouseEnter={(_, node) => hover([...(domainsOf.get(node.id) ?? [])])}
         onNodeMouseLeave={() => hover([])}
         onDelete={({ nodes: n, edges: e }) =>
           change((l) =>
             deleteSelection(
               l,
-              n.map((x) => x.id),
+              n.map((x) => x.id).filter((id) => id in l.nodes),
               e.map((x) => x.id),
             ),
           )
         }
         fitView
+        fitViewOptions={{ padding: 0.04, maxZoom: 1.25 }}
+        minZoom={0.05}
         deleteKeyCode={['Delete', 'Backspace']}
       >
         <Background />
         <MiniMap
           pannable
           zoomable
-          nodeColor={(n) => ((n.data as LabNodeData).kind.endsWith('bridge') ? '#555' : '#999')}
+          nodeColor={(n) =>
+            n.type !== 'lab'
+              ? 'transparent'
+              : (n.data as LabNodeData).kind.endsWith('bridge')
+                ? '#556'
+                : '#aab'
+          }
         />
         <Controls />
       </ReactFlow>
+      <CanvasLegend vlans={legendVlans.vlans} split={legendVlans.split} />
       {paint !== null && (
-        <div className="paint-hint" style={{ background: vlanColour(paint).css }}>
+        <div
+          className="paint-hint"
+          style={{ background: vlanColour(paint).css, color: vlanColour(paint).ink }}
+        >
           painting VLAN {paint}: click links
         </div>
       )}

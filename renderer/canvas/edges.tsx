@@ -1,98 +1,147 @@
-// Canvas links: coloured by VLAN, styled by their live state, which each edge reads by its own id,
-// so one link-state event re-renders one edge.
-import { BaseEdge, EdgeLabelRenderer, type EdgeProps, getStraightPath } from '@xyflow/react'
+// Canvas links. A guest link is drawn in its VLAN's colour (grey when untagged) with its interface
+// name and address at the guest end and its VLAN chip at the bridge end; a trunk is a thicker dark
+// line with the VLANs it carries as chips and the native VLAN marked. The live state is the line's
+// style (legend.tsx), read by each edge from its own id, so one link-state event re-renders one edge.
+import { EdgeLabelRenderer, type EdgeProps } from '@xyflow/react'
 import { memo } from 'react'
 import { paintVlan } from '../document/commands.ts'
 import { useDocument } from '../document/use-document.ts'
 import { useLive } from '../live/store.ts'
 import { useUi } from '../ui/store.ts'
-import { UNTAGGED_COLOUR, vlanColour } from './vlan-colour.ts'
+import type { LinkGeometry } from './geometry.ts'
+import { TRUNK_COLOUR, UNTAGGED_COLOUR, vlanColour } from './vlan-colour.ts'
 
 export type LabEdgeData = {
   linkId: string
+  guestLink: boolean
+  /** Access VLAN (a guest link's, or a wire's both ends'). */
   vlan: number | null
+  /** VLANs a trunk carries. */
   trunk: readonly number[]
-  /** A trunk's native VLAN (both ends' when they differ, `a/b`). */
-  native: string | null
-  label: string
+  /** A trunk's native VLAN, per end when they differ. */
+  native: readonly number[]
+  /** Interface name and addresses (guest link), or the tunnel (wire): one a line. */
+  label: readonly string[]
+  geometry: LinkGeometry | null
   problems: readonly string[]
 }
 
-const DASH: Record<string, string | undefined> = { down: '6 4', missing: '2 6', drifted: '10 3 2 3' }
+/** Line styles of the live states; the legend draws the same. */
+export const STATE_STYLE: Record<string, { dash?: string; opacity?: number }> = {
+  up: {},
+  down: { dash: '7 5' },
+  missing: { dash: '1.5 5', opacity: 0.55 },
+  drifted: { dash: '12 4 2 4' },
+}
 
-function LabEdgeView({
-  id,
-  sourceX,
-  sourceY,
-  targetX,
-  targetY,
-  data,
-  selected,
-}: EdgeProps & { data: LabEdgeData }) {
+export function VlanChip({ vlan, native = false }: { vlan: number; native?: boolean }) {
+  const { css, ink } = vlanColour(vlan)
+  return (
+    <span
+      className={`chip${native ? ' native' : ''}`}
+      data-vlan={vlan}
+      data-colour={css}
+      title={native ? `native VLAN ${vlan}: untagged frames on this trunk belong to it` : `VLAN ${vlan}`}
+      style={{ background: css, color: ink }}
+    >
+      {native ? `${vlan}·N` : vlan}
+    </span>
+  )
+}
+
+function LabEdgeView({ id, data, selected }: EdgeProps & { data: LabEdgeData }) {
   const live = useLive((s) => s.links[data.linkId])
   const counters = useLive((s) => s.counters[data.linkId])
-  const [path] = getStraightPath({ sourceX, sourceY, targetX, targetY })
-  // Near the guest's end, so that the labels of a bridge's many links do not sit on each other.
-  const labelX = sourceX + (targetX - sourceX) * 0.3
-  const labelY = sourceY + (targetY - sourceY) * 0.3
   const paint = useUi((s) => s.paintVlan)
   const change = useDocument((s) => s.change)
   const select = useUi((s) => s.select)
-  const colour = data.vlan !== null ? vlanColour(data.vlan).css : UNTAGGED_COLOUR.css
+  const openMenu = useUi((s) => s.openMenu)
+  const g = data.geometry
+  if (!g) return null
   const state = live?.state ?? 'unknown'
+  const style = STATE_STYLE[state] ?? {}
+  const isTrunk = !data.guestLink && data.vlan === null && data.trunk.length > 0
+  const colour = data.vlan !== null ? vlanColour(data.vlan).css : isTrunk ? TRUNK_COLOUR : UNTAGGED_COLOUR.css
+  const path = `M ${g.from.x},${g.from.y} L ${g.to.x},${g.to.y}`
+  const onClick = () =>
+    paint !== null ? change((l) => paintVlan(l, data.linkId, paint)) : select([], [data.linkId])
+  const onContextMenu = (e: React.MouseEvent) => {
+    e.preventDefault()
+    select([], [data.linkId])
+    openMenu({ link: data.linkId, x: e.clientX, y: e.clientY })
+  }
   return (
     <>
-      <BaseEdge
+      <path
         id={id}
-        path={path}
+        className="react-flow__edge-path lab-link"
+        d={path}
+        fill="none"
+        data-link-line={data.linkId}
+        data-state={state}
+        {...(data.vlan !== null ? { 'data-vlan': data.vlan, 'data-colour': colour } : {})}
         style={{
-          stroke: state === 'down' || state === 'missing' ? '#c33' : colour,
-          strokeWidth: selected ? 5 : 3,
-          strokeDasharray: DASH[state],
+          stroke: colour,
+          strokeWidth: (isTrunk ? 6 : 3) + (selected ? 2 : 0),
+          strokeDasharray: style.dash,
+          opacity: style.opacity,
         }}
+      />
+      {/* Wide and invisible: the line is easy to hit. */}
+      <path
+        className="react-flow__edge-interaction"
+        d={path}
+        fill="none"
+        strokeOpacity={0}
+        strokeWidth={16}
       />
       <EdgeLabelRenderer>
         <button
           type="button"
-          onClick={() =>
-            paint !== null ? change((l) => paintVlan(l, data.linkId, paint)) : select([], [data.linkId])
-          }
-          className={`edge-label state-${state}`}
+          onClick={onClick}
+          onContextMenu={onContextMenu}
+          className={`edge-label state-${state}${data.guestLink ? ' guest-end' : ' wire'}${selected ? ' selected' : ''}`}
+          data-link-label={data.linkId}
           data-link-id={data.linkId}
           data-vlan={data.vlan ?? ''}
           data-state={state}
           title={counters ? `rx ${counters.rxRate} B/s, tx ${counters.txRate} B/s` : live?.reasons.join('\n')}
-          style={{
-            transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)`,
-            ...(state === 'down' || state === 'missing' ? {} : { borderColor: colour }),
-          }}
+          style={{ transform: `translate(-50%, -50%) translate(${g.label.x}px, ${g.label.y}px)` }}
         >
-          {data.vlan !== null && (
-            <span className="chip" style={{ background: colour, color: vlanColour(data.vlan).ink }}>
-              {data.vlan}
-            </span>
-          )}
+          {!data.guestLink && data.vlan !== null && <VlanChip vlan={data.vlan} />}
           {data.trunk.map((v) => (
-            <span
-              key={v}
-              className="chip stripe"
-              style={{ background: vlanColour(v).css, color: vlanColour(v).ink }}
-            >
-              {v}
-            </span>
+            <VlanChip key={v} vlan={v} />
           ))}
-          {data.native !== null && (
-            <span className="chip native" title="native (untagged) VLAN">
-              N{data.native}
+          {data.native.map((v) => (
+            <VlanChip key={`native-${v}`} vlan={v} native />
+          ))}
+          {data.label.length > 0 && (
+            <span className="text">
+              {data.label.map((line, i) => (
+                <span key={line} className={i === 0 && data.guestLink ? 'ifname' : 'address'}>
+                  {line}
+                </span>
+              ))}
             </span>
           )}
-          <span>{data.label}</span>
           {data.problems.length > 0 && (
             <span className="warn" title={data.problems.join('\n')} data-problems={data.problems.length}>
               ⚠
             </span>
           )}
         </button>
+        {data.guestLink && data.vlan !== null && g.chip && (
+          <button
+            type="button"
+            className="port-chip"
+            data-link-chip={data.linkId}
+            onClick={onClick}
+            onContextMenu={onContextMenu}
+            style={{ transform: `translate(-50%, -50%) translate(${g.chip.x}px, ${g.chip.y}px)` }}
+          >
+            <VlanChip vlan={data.vlan} />
+          </button>
+        )}
       </EdgeLabelRenderer>
     </>
   )

@@ -1,39 +1,48 @@
 // A simulated host drawn as a frame around its nodes (or where it was dropped, while empty).
 import type { NodeProps } from '@xyflow/react'
 import { memo } from 'react'
+import { FRAME_PAD } from '../document/auto-layout.ts'
+import type { Box } from './geometry.ts'
+import { KindIcon } from './icons.tsx'
 
 export type HostFrameData = { name: string; width: number; height: number }
 
 function HostFrameView({ data }: NodeProps & { data: HostFrameData }) {
   return (
     <div className="host-frame" data-host-id={data.name} style={{ width: data.width, height: data.height }}>
-      <span className="host-name">host {data.name}</span>
+      <span className="host-name">
+        <KindIcon kind="host" size={15} /> {data.name}
+        <span className="host-kind">simulated host</span>
+      </span>
     </div>
   )
 }
 
 export const HostFrame = memo(HostFrameView)
 
-const PAD = 30
-const NODE = { width: 130, height: 70 }
+const EMPTY = { width: 260, height: 160 }
 
-/** Frames of the lab's simulated hosts: the box around their nodes' positions. */
+/** Frames of the lab's simulated hosts: the box around their nodes' boxes. */
 export function hostFrames(
   hosts: readonly string[],
-  members: (host: string) => { x: number; y: number }[],
+  members: (host: string) => Box[],
   at: (host: string) => { x: number; y: number } | undefined,
 ) {
   return hosts.map((name) => {
-    const points = members(name)
-    const x0 = points.length ? Math.min(...points.map((p) => p.x)) - PAD : (at(name)?.x ?? 0)
-    const y0 = points.length ? Math.min(...points.map((p) => p.y)) - PAD : (at(name)?.y ?? 0)
-    const x1 = points.length ? Math.max(...points.map((p) => p.x)) + NODE.width + PAD : x0 + 260
-    const y1 = points.length ? Math.max(...points.map((p) => p.y)) + NODE.height + PAD : y0 + 160
+    const boxes = members(name)
+    const x0 = boxes.length ? Math.min(...boxes.map((b) => b.x)) - FRAME_PAD.side : (at(name)?.x ?? 0)
+    const y0 = boxes.length ? Math.min(...boxes.map((b) => b.y)) - FRAME_PAD.top : (at(name)?.y ?? 0)
+    const x1 = boxes.length ? Math.max(...boxes.map((b) => b.x + b.width)) + FRAME_PAD.side : x0 + EMPTY.width
+    const y1 = boxes.length
+      ? Math.max(...boxes.map((b) => b.y + b.height)) + FRAME_PAD.bottom
+      : y0 + EMPTY.height
     return {
       id: `host:${name}`,
       type: 'host',
       position: { x: x0, y: y0 },
       data: { name, width: x1 - x0, height: y1 - y0 },
+      width: x1 - x0,
+      height: y1 - y0,
       draggable: false,
       selectable: false,
       connectable: false,

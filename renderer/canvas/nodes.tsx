@@ -1,26 +1,28 @@
-// Canvas nodes: memoised, one component per family, defined once (nodeTypes at module scope).
+// Canvas nodes: memoised, one component per family, defined once (nodeTypes at module scope). A node
+// is a fixed-size card (geometry.ts decides the size, so the layout and the links agree with it):
+// the kind's icon, the name, one line of detail.
 import { Handle, type NodeProps, Position } from '@xyflow/react'
 import { memo } from 'react'
 import type { NodeKind } from '../../shared/lab/schema.ts'
 import { useUi } from '../ui/store.ts'
 import { HostFrame } from './host-frame.tsx'
+import { KindIcon } from './icons.tsx'
 
 export type LabNodeData = {
   name: string
   kind: NodeKind
   detail: string
-  domainColour: string | null
   /** Ids of the broadcast domains the node is in. */
   domains: readonly string[]
   problems: readonly string[]
 }
 
-const ICON: Record<NodeKind, string> = {
-  'ovs-bridge': 'OVS',
-  'linux-bridge': 'BR',
-  container: '▣',
-  netns: 'NS',
-  uplink: 'NIC',
+const KIND_LABEL: Record<NodeKind, string> = {
+  'ovs-bridge': 'Open vSwitch bridge',
+  'linux-bridge': 'Linux bridge',
+  container: 'container',
+  netns: 'network namespace',
+  uplink: 'host NIC',
 }
 
 function LabNodeView({ data, selected }: NodeProps & { data: LabNodeData }) {
@@ -31,12 +33,14 @@ function LabNodeView({ data, selected }: NodeProps & { data: LabNodeData }) {
       className={`lab-node lab-node-${data.kind}${selected ? ' selected' : ''}${lit ? ' lit' : ''}`}
       data-node-id={data.name}
       data-kind={data.kind}
-      style={data.domainColour ? { boxShadow: `0 0 0 4px ${data.domainColour}` } : undefined}
+      title={`${data.name}: ${KIND_LABEL[data.kind]}`}
     >
       <Handle type="target" position={Position.Top} />
-      <span className="icon">{ICON[data.kind]}</span>
-      <span className="name">{data.name}</span>
-      {data.detail && <span className="detail">{data.detail}</span>}
+      <KindIcon kind={data.kind} />
+      <span className="text">
+        <span className="name">{data.name}</span>
+        {data.detail && <span className="detail">{data.detail}</span>}
+      </span>
       {data.problems.length > 0 && (
         <span className="warn" title={data.problems.join('\n')} data-problems={data.problems.length}>
           ⚠

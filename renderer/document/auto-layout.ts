@@ -1,9 +1,23 @@
-// Auto-layout with ELK's layered algorithm: bridges above their guests, one box per host, and the
-// guests of a VLAN side by side (they are ordered by VLAN before ELK places them).
+// Auto-layout with ELK's layered algorithm, the way network diagrams are drawn: each simulated host
+// a group (an ELK compound node) laid out on its own with uplinks above bridges above guests, the
+// groups side by side in a row ordered so that hosts joined by wires are neighbours (their bridges
+// sit at the tops of the frames, so the wires between them stay short), and within a bridge's guests
+// those of one VLAN next to each other. Nodes the caller keeps stay where they are.
 import { nodeHost } from '../../shared/lab/normalize.ts'
 import type { Lab } from '../../shared/lab/schema.ts'
+import { type Box, labelSize, labNodeSizes, overlaps } from '../canvas/geometry.ts'
 
-type ElkCtor = new () => { layout(graph: ElkNode & { edges?: unknown[] }): Promise<ElkNode> }
+type ElkNode = {
+  id: string
+  width?: number
+  height?: number
+  x?: number
+  y?: number
+  children?: ElkNode[]
+  edges?: { id: string; sources: string[]; targets: string[] }[]
+  layoutOptions?: Record<string, string>
+}
+type ElkCtor = new () => { layout(graph: ElkNode): Promise<ElkNode> }
 
 /** ELK is big: loaded the first time a layout is asked for, not with the editor. */
 async function loadElk() {
@@ -14,62 +28,181 @@ async function loadElk() {
   const Elk = 'default' in module.default ? module.default.default : module.default
   return new Elk()
 }
-const SIZE = { ovs: { width: 130, height: 60 }, guest: { width: 130, height: 70 } }
+let elk: Promise<InstanceType<ElkCtor>> | null = null
 
-type ElkNode = {
-  id: string
-  width?: number
-  height?: number
-  x?: number
-  y?: number
-  children?: ElkNode[]
-  layoutOptions?: Record<string, string>
+/** Starts loading ELK while the user looks at the canvas, so the first layout does not wait for it. */
+export function warmUpLayout(): void {
+  elk ??= loadElk()
 }
 
-export async function autoLayout(lab: Lab): Promise<Lab> {
-  const vlanOf = new Map<string, number>()
+/** Room inside a host frame around its nodes; the frame drawn on the canvas uses the same. */
+export const FRAME_PAD = { top: 38, side: 14, bottom: 16 }
+/** Between layers: room for a guest's label above it and a VLAN chip below its bridge. */
+const LAYER_GAP = 100
+const NODE_GAP = 12
+const HOST_GAP = 32
+
+const RANK: Record<string, number> = { uplink: 0, 'ovs-bridge': 1, 'linux-bridge': 1, container: 2, netns: 2 }
+
+/** Hosts in a row where each is next to the one it shares the most wires with. */
+function hostOrder(lab: Lab, hosts: readonly string[]): string[] {
+  const weight = new Map<string, number>()
+  const hostOf = (n: string) => nodeHost(lab.nodes[n] ?? {})
+  for (const link of lab.links ?? []) {
+    const [a, b] = 'guest' in link ? [link.guest, link.to] : link.between
+    const [ha, hb] = [hostOf(a), hostOf(b)]
+    if (ha !== hb)
+      for (const key of [`${ha}>${hb}`, `${hb}>${ha}`]) weight.set(key, (weight.get(key) ?? 0) + 1)
+  }
+  const degree = (h: string) => hosts.reduce((sum, o) => sum + (weight.get(`${h}>${o}`) ?? 0), 0)
+  const left = [...hosts]
+  const row: string[] = []
+  while (left.length > 0) {
+    const last = row.at(-1)
+    // Start a chain at its least-connected end; extend it by the strongest tie to its last host.
+    const pick =
+      last === undefined
+        ? left.reduce((best, h) => (degree(h) < degree(best) ? h : best))
+        : left.reduce((best, h) =>
+            (weight.get(`${last}>${h}`) ?? 0) > (weight.get(`${last}>${best}`) ?? 0) ? h : best,
+          )
+    if (last !== undefined && (weight.get(`${last}>${pick}`) ?? 0) === 0 && row.length > 0) {
+      // No tie to the last one: start the next chain at its own least-connected end.
+      const start = left.reduce((best, h) => (degree(h) < degree(best) ? h : best))
+      row.push(start)
+      left.splice(left.indexOf(start), 1)
+      continue
+    }
+    row.push(pick)
+    left.splice(left.indexOf(pick), 1)
+  }
+  return row
+}
+
+export interface LayoutOptions {
+  /** Nodes that stay where they are (the user placed them); the others are laid out around them. */
+  readonly keep?: ReadonlySet<string>
+}
+
+export async function autoLayout(lab: Lab, options: LayoutOptions = {}): Promise<Lab> {
+  const sizes = labNodeSizes(lab)
+  // Guests ordered by their first bridge and VLAN: ELK keeps this order where it can.
+  const firstLink = new Map<string, string>()
   for (const link of lab.links ?? [])
-    if ('guest' in link && link.vlan !== undefined) vlanOf.set(link.guest, link.vlan)
+    if ('guest' in link && !firstLink.has(link.guest))
+      firstLink.set(link.guest, `${link.to}/${String(link.vlan ?? 0).padStart(4, '0')}`)
   const names = Object.keys(lab.nodes).sort(
-    (a, b) => (vlanOf.get(a) ?? 0) - (vlanOf.get(b) ?? 0) || a.localeCompare(b),
+    (a, b) =>
+      RANK[lab.nodes[a]!.kind]! - RANK[lab.nodes[b]!.kind]! ||
+      (firstLink.get(a) ?? '').localeCompare(firstLink.get(b) ?? '') ||
+      a.localeCompare(b),
   )
-  const hosts = new Map<string, ElkNode>()
-  for (const name of names) {
-    const node = lab.nodes[name]!
-    const host = nodeHost(node)
-    const box = hosts.get(host) ?? {
+  const groups = new Map<string, ElkNode>()
+  for (const host of [...Object.keys(lab.hosts ?? {}), ...names.map((n) => nodeHost(lab.nodes[n]!))]) {
+    if (groups.has(host)) continue
+    groups.set(host, {
       id: `host:${host}`,
       children: [],
-      layoutOptions: { 'elk.padding': '[top=30,left=20,bottom=20,right=20]' },
-    }
-    hosts.set(host, box)
-    box.children!.push({ id: name, ...(node.kind.endsWith('bridge') ? SIZE.ovs : SIZE.guest) })
+      edges: [],
+      layoutOptions: {
+        'elk.algorithm': 'layered',
+        'elk.direction': 'DOWN',
+        'elk.padding': `[top=${FRAME_PAD.top},left=${FRAME_PAD.side},bottom=${FRAME_PAD.bottom},right=${FRAME_PAD.side}]`,
+        'elk.spacing.nodeNode': String(NODE_GAP),
+        'elk.layered.spacing.nodeNodeBetweenLayers': String(LAYER_GAP),
+        'elk.layered.considerModelOrder.strategy': 'NODES_AND_EDGES',
+        'elk.layered.nodePlacement.strategy': 'BRANDES_KOEPF',
+        'elk.layered.nodePlacement.bk.fixedAlignment': 'BALANCED',
+      },
+    })
   }
-  const edges = (lab.links ?? []).map((link, i) => {
-    const [a, b] = 'guest' in link ? [link.to, link.guest] : link.between
-    return { id: `e${i}`, sources: [a], targets: [b] }
+  // A guest's slot is as wide as the widest label above it, so that neighbours' labels never meet.
+  const slot = new Map<string, number>()
+  for (const link of lab.links ?? [])
+    if ('guest' in link) slot.set(link.guest, Math.max(slot.get(link.guest) ?? 0, labelSize(link).width + 6))
+  const slotWidth = (name: string) => Math.max(sizes.get(name)!.width, slot.get(name) ?? 0)
+  for (const name of names) {
+    const group = groups.get(nodeHost(lab.nodes[name]!))!
+    group.children!.push({ id: name, width: slotWidth(name), height: sizes.get(name)!.height })
+  }
+  ;(lab.links ?? []).forEach((link, i) => {
+    // Edges point down: an uplink above the bridge it feeds, a bridge above its guests.
+    const [a, b] =
+      'guest' in link
+        ? [link.to, link.guest]
+        : lab.nodes[link.between[1]]?.kind === 'uplink'
+          ? [link.between[1], link.between[0]]
+          : link.between
+    const ha = nodeHost(lab.nodes[a] ?? {})
+    if (!(a in lab.nodes) || !(b in lab.nodes) || ha !== nodeHost(lab.nodes[b]!)) return
+    groups.get(ha)!.edges!.push({ id: `e${i}`, sources: [a], targets: [b] })
   })
-  const elk = await loadElk()
-  const graph = await elk.layout({
+  const row = hostOrder(lab, [...groups.keys()]).map((h) => groups.get(h)!)
+  elk ??= loadElk()
+  const graph = await (await elk).layout({
     id: 'root',
     layoutOptions: {
+      // No edges at this level: the groups form one layer, a row, in the order given.
       'elk.algorithm': 'layered',
       'elk.direction': 'DOWN',
-      'elk.hierarchyHandling': 'INCLUDE_CHILDREN',
+      'elk.spacing.nodeNode': String(HOST_GAP),
       'elk.layered.considerModelOrder.strategy': 'NODES_AND_EDGES',
-      'elk.spacing.nodeNode': '40',
+      'elk.layered.crossingMinimization.forceNodeModelOrder': 'true',
+      'elk.separateConnectedComponents': 'false',
+      'elk.padding': '[top=20,left=20,bottom=20,right=20]',
     },
-    children: [...hosts.values()],
-    edges,
+    children: row,
   })
-  const layout: NonNullable<Lab['layout']> = {}
-  for (const box of (graph.children ?? []) as ElkNode[]) {
-    for (const child of box.children ?? []) {
-      layout[child.id] = {
-        x: Math.round((box.x ?? 0) + (child.x ?? 0)),
-        y: Math.round((box.y ?? 0) + (child.y ?? 0)),
+  const placed: Record<string, { x: number; y: number }> = {}
+  for (const group of graph.children ?? [])
+    for (const child of group.children ?? [])
+      placed[child.id] = {
+        x: Math.round(
+          (group.x ?? 0) + (child.x ?? 0) + (slotWidth(child.id) - sizes.get(child.id)!.width) / 2,
+        ),
+        y: Math.round((group.y ?? 0) + (child.y ?? 0)),
       }
+  return { ...lab, layout: keepPlaced(lab, placed, options.keep ?? new Set(), sizes) }
+}
+
+/**
+ * Kept nodes stay; the others take ELK's places. When most nodes are kept (new nodes in a lab laid
+ * out by hand), ELK's picture is first shifted so that the kept nodes' ELK places line up with where
+ * they really are; when few are (one node dragged out of a laid-out lab), it is not, or the rest
+ * would follow that one node. A free node that would overlap a kept one moves down past it.
+ */
+function keepPlaced(
+  lab: Lab,
+  placed: Record<string, { x: number; y: number }>,
+  keep: ReadonlySet<string>,
+  sizes: ReadonlyMap<string, { width: number; height: number }>,
+): NonNullable<Lab['layout']> {
+  const kept = Object.keys(lab.nodes).filter((n) => keep.has(n) && lab.layout?.[n])
+  // Hosts keep their layout entries (an empty host's frame is drawn there).
+  const layout: NonNullable<Lab['layout']> = Object.fromEntries(
+    Object.entries(lab.layout ?? {}).filter(([n]) => !(n in lab.nodes)),
+  )
+  if (kept.length === 0) return { ...layout, ...placed }
+  const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!
+  const shift =
+    kept.length * 2 > Object.keys(lab.nodes).length
+      ? {
+          x: median(kept.map((n) => lab.layout![n]!.x - placed[n]!.x)),
+          y: median(kept.map((n) => lab.layout![n]!.y - placed[n]!.y)),
+        }
+      : { x: 0, y: 0 }
+  const taken: Box[] = kept.map((n) => ({ ...lab.layout![n]!, ...sizes.get(n)! }))
+  for (const n of kept) layout[n] = lab.layout![n]!
+  for (const [n, at] of Object.entries(placed)) {
+    if (keep.has(n) && lab.layout?.[n]) continue
+    const box: Box = { x: Math.round(at.x + shift.x), y: Math.round(at.y + shift.y), ...sizes.get(n)! }
+    for (let guard = 0; guard < 1000; guard++) {
+      const hit = taken.find((t) => overlaps(t, box, NODE_GAP / 2))
+      if (!hit) break
+      box.y = hit.y + hit.height + NODE_GAP
     }
+    taken.push(box)
+    layout[n] = { x: box.x, y: box.y }
   }
-  return { ...lab, layout }
+  return layout
 }

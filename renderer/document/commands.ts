@@ -40,8 +40,16 @@ export function addNode(lab: Lab, kind: NodeKind, at: Position, name = freeName(
   }
 }
 
-export function moveNode(lab: Lab, name: string, to: Position): Lab {
-  return { ...lab, layout: { ...lab.layout, [name]: { x: Math.round(to.x), y: Math.round(to.y) } } }
+export const moveNode = (lab: Lab, name: string, to: Position): Lab => moveNodes(lab, { [name]: to })
+
+/** Moves nodes (a drag of one or several); the same lab back when nothing moved. */
+export function moveNodes(lab: Lab, to: Readonly<Record<string, Position>>): Lab {
+  const moved = Object.entries(to)
+    .filter(([name]) => name in lab.nodes)
+    .map(([name, at]) => [name, { x: Math.round(at.x), y: Math.round(at.y) }] as const)
+    .filter(([name, at]) => lab.layout?.[name]?.x !== at.x || lab.layout?.[name]?.y !== at.y)
+  if (moved.length === 0) return lab
+  return { ...lab, layout: { ...lab.layout, ...Object.fromEntries(moved) } }
 }
 
 const isGuest = (node: LabNode | undefined) => node?.kind === 'container' || node?.kind === 'netns'
@@ -181,4 +189,30 @@ export function renameNode(lab: Lab, from: string, to: string): Lab | null {
     ),
     layout: Object.fromEntries(Object.entries(lab.layout ?? {}).map(([n, at]) => [rename(n), at])),
   }
+}
+
+/** A second link like this one: a guest's next interface to the same bridge, or a parallel wire. */
+export function duplicateLink(lab: Lab, linkId: string): Lab | null {
+  const index = linkIds(lab.links ?? []).indexOf(linkId)
+  const link = lab.links?.[index]
+  if (!link) return null
+  if ('between' in link) {
+    // The copy's interfaces get their default names: the original's are taken.
+    const { ifnames: _taken, ...copy } = link
+    return { ...lab, links: [...lab.links!, copy] }
+  }
+  const next = connect(lab, link.guest, link.to)
+  if (!next || link.vlan === undefined) return next
+  const added = next.links!.length - 1
+  return { ...next, links: next.links!.map((l, i) => (i === added ? { ...l, vlan: link.vlan } : l)) }
+}
+
+/** Sets (or with null removes) the access VLAN of every guest link of a node. */
+export function setNodeVlan(lab: Lab, node: string, vlan: number | null): Lab {
+  const ids = linkIds(lab.links ?? [])
+  let next = lab
+  ;(lab.links ?? []).forEach((link, i) => {
+    if ('guest' in link && (link.guest === node || link.to === node)) next = paintVlan(next, ids[i]!, vlan)
+  })
+  return next
 }

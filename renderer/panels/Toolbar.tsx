@@ -3,14 +3,14 @@ import { useRef } from 'react'
 import { loadLab } from '../../shared/lab/load.ts'
 import { saveLab } from '../../shared/lab/save.ts'
 import { ApiFailure, type Client } from '../api/client.ts'
-import { autoLayout } from '../document/auto-layout.ts'
+import { layoutDocument } from '../document/layout-actions.ts'
 import { useDocument } from '../document/use-document.ts'
 import { stopWatching } from '../live/watching.ts'
 import { useUi } from '../ui/store.ts'
 
 export function Toolbar({ client }: { client: Client }) {
-  const { lab, load, undo, redo, past, future, change } = useDocument()
-  const { busy, setBusy, show, paintVlan, setPaint, showDomains, toggleDomains } = useUi()
+  const { lab, load, undo, redo, past, future, change, endGesture } = useDocument()
+  const { busy, setBusy, show, paintVlan, setPaint, showDomains, toggleDomains, toggleHelp } = useUi()
   const file = useRef<HTMLInputElement>(null)
 
   const run = async (what: string, action: () => Promise<void>) => {
@@ -69,8 +69,10 @@ export function Toolbar({ client }: { client: Client }) {
         value={lab.name}
         onChange={(e) => {
           const name = e.target.value
-          change((l) => ({ ...l, name }))
+          // The keystrokes of one name are one undo step.
+          change((l) => ({ ...l, name }), 'lab-name')
         }}
+        onBlur={endGesture}
       />
       <button type="button" disabled={past.length === 0} onClick={undo}>
         Undo
@@ -81,12 +83,18 @@ export function Toolbar({ client }: { client: Client }) {
       <button
         type="button"
         data-action="layout"
-        onClick={async () => {
-          const next = await autoLayout(lab)
-          change(() => next)
-        }}
+        title="Lay out the nodes you did not place (L); Shift+click: every node"
+        onClick={(e) => layoutDocument(e.shiftKey)}
       >
         Layout
+      </button>
+      <button
+        type="button"
+        data-action="relayout"
+        title="Re-lay out every node (Shift+L)"
+        onClick={() => layoutDocument(true)}
+      >
+        Re-layout all
       </button>
       <span className="sep" />
       <label>
@@ -94,6 +102,7 @@ export function Toolbar({ client }: { client: Client }) {
         <input
           className="paint"
           data-paint
+          data-field="paint-vlan"
           placeholder="off"
           value={paintVlan ?? ''}
           onChange={(e) => setPaint(/^\d+$/.test(e.target.value) ? Number(e.target.value) : null)}
@@ -153,6 +162,15 @@ export function Toolbar({ client }: { client: Client }) {
         }
       >
         Destroy
+      </button>
+      <button
+        type="button"
+        className="help-button"
+        data-action="help"
+        title="Shortcuts (?)"
+        onClick={() => toggleHelp()}
+      >
+        ?
       </button>
       {busy && (
         <span className="busy" data-busy={busy}>

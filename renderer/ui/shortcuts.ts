@@ -1,9 +1,38 @@
 // Keyboard shortcuts, as document commands: undo/redo, copy/paste (nodes with the links among
-// them), select all. Typing in a field is left alone.
+// them), select all, delete, layout, zoom to selection, and `?` for the list (SHORTCUTS, which the
+// help overlay shows). Typing in a field is left alone.
 import { useEffect } from 'react'
 import { duplicate } from '../document/commands.ts'
+import { layoutDocument } from '../document/layout-actions.ts'
 import { useDocument } from '../document/use-document.ts'
 import { useUi } from './store.ts'
+
+export const SHORTCUTS: readonly (readonly [string, string])[] = [
+  ['Ctrl+Z', 'undo (a whole drag or name at once)'],
+  ['Ctrl+Shift+Z, Ctrl+Y', 'redo'],
+  ['Ctrl+C, Ctrl+V', 'copy and paste the selected nodes with the links among them'],
+  ['Ctrl+A', 'select every node'],
+  ['Shift+click', 'add a node to the selection'],
+  ['Delete, Backspace', 'delete the selection'],
+  ['right click', 'menu of a node or link: inspect, duplicate, set VLAN, delete'],
+  ['F', 'zoom to the selection (the whole lab when nothing is selected)'],
+  ['L', 'lay out the nodes you did not place'],
+  ['Shift+L', 're-lay out every node'],
+  ['type a VLAN in “paint VLAN”, click links', 'paint access VLANs'],
+  ['Escape', 'close menus, stop painting'],
+  ['?', 'this list'],
+]
+
+/** Zoom to the selected nodes (and the ends of selected links), or to everything. */
+export function zoomToSelection(): void {
+  const ui = useUi.getState()
+  const ends = ui.selectedLinks.flatMap((id) => {
+    const [a, b] = id.replace(/#\d+$/, '').split(/[~:]/)
+    return id.includes('~') ? [a!, b!] : [a!]
+  })
+  const nodes = [...ui.selectedNodes, ...ends]
+  ui.requestFit(nodes.length > 0 ? nodes : undefined)
+}
 
 export function useShortcuts(): void {
   useEffect(() => {
@@ -11,15 +40,29 @@ export function useShortcuts(): void {
     const onKey = (e: KeyboardEvent) => {
       const target = e.target as HTMLElement | null
       if (target && (target.tagName === 'INPUT' || target.tagName === 'TEXTAREA')) return
-      const mod = e.ctrlKey || e.metaKey
-      if (!mod) return
       const doc = useDocument.getState()
+      const ui = useUi.getState()
       const key = e.key.toLowerCase()
-      if (key === 'z' && !e.shiftKey) doc.undo()
-      else if (key === 'y' || (key === 'z' && e.shiftKey)) doc.redo()
-      else if (key === 'c') clipboard = [...useUi.getState().selectedNodes]
-      else if (key === 'v' && clipboard.length > 0) doc.change((lab) => duplicate(lab, clipboard))
-      else if (key === 'a') useUi.getState().select(Object.keys(doc.lab.nodes), [])
+      if (e.ctrlKey || e.metaKey) {
+        if (key === 'z' && !e.shiftKey) doc.undo()
+        else if (key === 'y' || (key === 'z' && e.shiftKey)) doc.redo()
+        else if (key === 'c') clipboard = [...ui.selectedNodes]
+        else if (key === 'v' && clipboard.length > 0) {
+          const before = new Set(Object.keys(doc.lab.nodes))
+          doc.change((lab) => duplicate(lab, clipboard))
+          const pasted = Object.keys(useDocument.getState().lab.nodes).filter((n) => !before.has(n))
+          ui.select(pasted, [])
+          ui.requestFit()
+        } else if (key === 'a') ui.select(Object.keys(doc.lab.nodes), [])
+        else return
+      } else if (e.altKey) return
+      else if (e.key === '?') ui.toggleHelp()
+      else if (e.key === 'Escape') {
+        ui.openMenu(null)
+        ui.toggleHelp(false)
+        ui.setPaint(null)
+      } else if (key === 'f') zoomToSelection()
+      else if (key === 'l') void layoutDocument(e.shiftKey)
       else return
       e.preventDefault()
     }

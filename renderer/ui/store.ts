@@ -27,26 +27,46 @@ export interface UiState {
   readonly hoverDomains: readonly string[]
   readonly busy: string | null
   readonly output: Output
+  /** A request to fit the view: to these nodes, or to the whole lab (null); `seq` tells requests apart. */
+  readonly fit: { readonly seq: number; readonly nodes: readonly string[] | null }
+  /** The context menu open on a node or link, at a point of the window. */
+  readonly menu: {
+    readonly node?: string
+    readonly link?: string
+    readonly x: number
+    readonly y: number
+  } | null
+  readonly showHelp: boolean
   select(nodes: readonly string[], links: readonly string[]): void
   setPaint(vlan: number | null): void
   toggleDomains(): void
   hover(domains: readonly string[]): void
   setBusy(what: string | null): void
   show(output: Output): void
+  requestFit(nodes?: readonly string[]): void
+  openMenu(menu: UiState['menu']): void
+  toggleHelp(show?: boolean): void
 }
 
 export const useUi = create<UiState>()((set) => ({
   selectedNodes: [],
   selectedLinks: [],
   paintVlan: null,
-  showDomains: false,
+  // The domain halos are soft enough to stay on: they are how the picture shows broadcast domains.
+  showDomains: true,
   hoverDomains: [],
   busy: null,
   output: { kind: 'none' },
+  fit: { seq: 0, nodes: null },
+  menu: null,
+  showHelp: false,
   select: (selectedNodes, selectedLinks) => set({ selectedNodes, selectedLinks }),
   setPaint: (paintVlan) => set({ paintVlan }),
   toggleDomains: () => set((s) => ({ showDomains: !s.showDomains })),
   hover: (hoverDomains) => set({ hoverDomains }),
   setBusy: (busy) => set({ busy }),
   show: (output) => set({ output }),
+  requestFit: (nodes) => set((s) => ({ fit: { seq: s.fit.seq + 1, nodes: nodes ?? null } })),
+  openMenu: (menu) => set({ menu }),
+  toggleHelp: (show) => set((s) => ({ showHelp: show ?? !s.showHelp })),
 }))

@@ -13,5 +13,5 @@ describe('auto-layout', () => {
     const host1 = ['ovs1', 'h1a', 'h1b'].map((n) => layout![n]!.x)
     const host2 = ['ovs2', 'h2a', 'h2b'].map((n) => layout![n]!.x)
     expect(Math.min(...host2) >= Math.max(...host1) || Math.max(...host2) <= Math.min(...host1)).toBe(true)
-  })
+  }, 60_000)
 })

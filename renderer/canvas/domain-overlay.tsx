@@ -1,0 +1,143 @@
+// The broadcast-domain overlay: a soft halo in the domain's VLAN colour around its members, one
+// hull around neighbours of one host when no other node sits between them. Two domains of one VLAN
+// (a split: the VLAN does not reach across) keep the colour, are dashed and say so. Drawn as one
+// canvas node behind everything, so it pans and zooms with the lab.
+import type { NodeProps } from '@xyflow/react'
+import { memo } from 'react'
+import { type Box, overlaps } from './geometry.ts'
+import { UNTAGGED_COLOUR, vlanColour } from './vlan-colour.ts'
+
+export interface DomainShape {
+  readonly id: string
+  readonly vlan: number | null
+  readonly colour: string
+  /** Another domain has the same VLAN. */
+  readonly split: boolean
+  /** Rounded rectangles, in canvas coordinates. */
+  readonly hulls: readonly Box[]
+}
+
+const PAD = 7
+const RING = 6
+
+/** Halo shapes for the domains, from the member nodes' boxes. */
+export function domainShapes(
+  domains: readonly { id: string; vlan: number | null; members: readonly string[] }[],
+  boxes: ReadonlyMap<string, Box>,
+  hostOf: (node: string) => string,
+): DomainShape[] {
+  const perVlan = new Map<number, number>()
+  for (const d of domains) if (d.vlan !== null) perVlan.set(d.vlan, (perVlan.get(d.vlan) ?? 0) + 1)
+  // A node in several domains gets a ring per domain, each a little wider than the last.
+  const rings = new Map<string, number>()
+  return domains.map((d) => {
+    const nodes = [...new Set(d.members.map((m) => m.slice(0, m.lastIndexOf(':'))))].filter((n) =>
+      boxes.has(n),
+    )
+    const ring = new Map(nodes.map((n) => [n, rings.get(n) ?? 0]))
+    for (const n of nodes) rings.set(n, (rings.get(n) ?? 0) + 1)
+    const grow = (b: Box, by: number): Box => ({
+      x: b.x - by,
+      y: b.y - by,
+      width: b.width + 2 * by,
+      height: b.height + 2 * by,
+    })
+    const others = [...boxes].filter(([n]) => !nodes.includes(n)).map(([, b]) => b)
+    const hulls: Box[] = []
+    const byHost = new Map<string, string[]>()
+    for (const n of nodes) byHost.set(hostOf(n), [...(byHost.get(hostOf(n)) ?? []), n])
+    for (const group of byHost.values()) {
+      group.sort((a, b) => boxes.get(a)!.y - boxes.get(b)!.y || boxes.get(a)!.x - boxes.get(b)!.x)
+      let hull: Box | null = null
+      for (const n of group) {
+        const box = grow(boxes.get(n)!, PAD + RING * ring.get(n)!)
+        const union: Box | null = hull && {
+          x: Math.min(hull.x, box.x),
+          y: Math.min(hull.y, box.y),
+          width: Math.max(hull.x + hull.width, box.x + box.width) - Math.min(hull.x, box.x),
+          height: Math.max(hull.y + hull.height, box.y + box.height) - Math.min(hull.y, box.y),
+        }
+        // Join the hull only if that wraps no node outside the domain.
+        if (union && !others.some((o) => overlaps(union, o))) hull = union
+        else {
+          if (hull) hulls.push(hull)
+          hull = box
+        }
+      }
+      if (hull) hulls.push(hull)
+    }
+    return {
+      id: d.id,
+      vlan: d.vlan,
+      colour: d.vlan !== null ? vlanColour(d.vlan).css : UNTAGGED_COLOUR.css,
+      split: d.vlan !== null && (perVlan.get(d.vlan) ?? 0) > 1,
+      hulls,
+    }
+  })
+}
+
+export type DomainOverlayData = { shapes: readonly DomainShape[]; origin: { x: number; y: number } }
+
+function DomainOverlayView({ data, width, height }: NodeProps & { data: DomainOverlayData }) {
+  return (
+    <svg className="domain-overlay" width={width} height={height} aria-hidden="true">
+      {data.shapes.map((s) => (
+        <g
+          key={s.id}
+          data-domain-overlay={s.id}
+          data-domain-vlan={s.vlan ?? ''}
+          data-colour={s.colour}
+          data-split={String(s.split)}
+        >
+          {s.hulls.map((h, i) => (
+            <rect
+              // biome-ignore lint/suspicious/noArrayIndexKey: hulls have no identity but their order
+              key={i}
+              x={h.x - data.origin.x}
+              y={h.y - data.origin.y}
+              width={h.width}
+              height={h.height}
+              rx={14}
+              fill={s.colour}
+              fillOpacity={0.13}
+              stroke={s.colour}
+              strokeOpacity={0.75}
+              strokeWidth={2.5}
+              strokeDasharray={s.split ? '8 5' : undefined}
+            >
+              <title>
+                {s.vlan === null ? 'untagged' : `VLAN ${s.vlan}`}
+                {s.split ? ' — split: this VLAN is two broadcast domains here' : ''}
+              </title>
+            </rect>
+          ))}
+        </g>
+      ))}
+    </svg>
+  )
+}
+
+export const DomainOverlay = memo(DomainOverlayView)
+
+/** The overlay as a canvas node spanning every hull. */
+export function domainOverlayNode(shapes: readonly DomainShape[]) {
+  const hulls = shapes.flatMap((s) => s.hulls)
+  if (hulls.length === 0) return null
+  const x0 = Math.min(...hulls.map((h) => h.x)) - 4
+  const y0 = Math.min(...hulls.map((h) => h.y)) - 4
+  const x1 = Math.max(...hulls.map((h) => h.x + h.width)) + 4
+  const y1 = Math.max(...hulls.map((h) => h.y + h.height)) + 4
+  return {
+    id: 'overlay:domains',
+    type: 'domains',
+    position: { x: x0, y: y0 },
+    data: { shapes, origin: { x: x0, y: y0 } },
+    width: x1 - x0,
+    height: y1 - y0,
+    draggable: false,
+    selectable: false,
+    connectable: false,
+    focusable: false,
+    zIndex: -1,
+  }
+}

@@ -1,0 +1,192 @@
+// Where things sit on the canvas, computed rather than measured so that the layout, the drawing and
+// the tests agree: node sizes, which side of a node each link leaves from (ports spread along that
+// side in the order of the nodes they lead to, so links at a bridge never cross), and where a link's
+// labels go — its interface name and address at the guest end, its VLAN chip at the bridge end.
+import { guestIfname } from '../../shared/lab/normalize.ts'
+import type { Lab, LabLink, LabNode, NodeKind } from '../../shared/lab/schema.ts'
+
+export type Point = { x: number; y: number }
+export type Box = { x: number; y: number; width: number; height: number }
+type Side = 'top' | 'bottom' | 'left' | 'right'
+
+/** Room for one port (and its VLAN chip) along a bridge's lower edge. */
+export const PORT_PITCH = 34
+const GUEST = { width: 108, height: 44 }
+const BRIDGE = { width: 124, height: 44 }
+
+/** A node's size: bridges grow with their ports, so that each port's chip has room of its own. */
+export function nodeSize(kind: NodeKind, ports: number): { width: number; height: number } {
+  if (kind === 'ovs-bridge' || kind === 'linux-bridge')
+    return { width: Math.max(BRIDGE.width, ports * PORT_PITCH), height: BRIDGE.height }
+  return GUEST
+}
+
+/** Label text is drawn at 12px in the system UI font; this errs on the wide side. */
+export const textWidth = (text: string): number => Math.ceil(text.length * 6.7) + 12
+/** A label of `lines` lines of text (at least one line's height: chips). */
+export const labelHeight = (lines: number): number => Math.max(1, lines) * 15 + 4
+
+export interface LinkShape {
+  readonly id: string
+  /** The guest end first for a guest link; a wire's ends in file order. */
+  readonly ends: readonly [string, string]
+  readonly guestLink: boolean
+  /** Size of the label at the guest end (guest links) or in the middle (wires). */
+  readonly label: { width: number; height: number }
+  /** Size of the chip at the bridge end of a guest link, if it has one. */
+  readonly chip: { width: number; height: number } | null
+}
+
+export interface LinkGeometry {
+  readonly from: Point
+  readonly to: Point
+  /** Centre of the main label. */
+  readonly label: Point
+  /** Centre of the bridge-end chip. */
+  readonly chip: Point | null
+}
+
+const centre = (b: Box): Point => ({ x: b.x + b.width / 2, y: b.y + b.height / 2 })
+
+/** The side of `box` that faces `other`: guest links leave from the top or bottom unless level. */
+function facingSide(box: Box, other: Box, preferVertical: boolean): Side {
+  const a = centre(box)
+  const b = centre(other)
+  const dx = b.x - a.x
+  const dy = b.y - a.y
+  const vertical = preferVertical
+    ? Math.abs(dy) > (box.height + other.height) / 2
+    : Math.abs(dy) * (box.width + other.width) >= Math.abs(dx) * (box.height + other.height)
+  if (vertical) return dy >= 0 ? 'bottom' : 'top'
+  return dx >= 0 ? 'right' : 'left'
+}
+
+/** How far from a box's centre its edge is, along the unit direction `u`. */
+function reach(size: { width: number; height: number }, u: Point): number {
+  const along = [Math.abs(u.x) > 1e-6 ? size.width / 2 / Math.abs(u.x) : Infinity]
+  along.push(Math.abs(u.y) > 1e-6 ? size.height / 2 / Math.abs(u.y) : Infinity)
+  return Math.min(...along)
+}
+
+const GAP = 4
+
+/** Every link's end points and label places, from the nodes' boxes. */
+export function linkGeometry(
+  boxes: ReadonlyMap<string, Box>,
+  links: readonly LinkShape[],
+): Map<string, LinkGeometry> {
+  // Ports: per node and side, the links leaving there, ordered along the side by where they lead.
+  const ports = new Map<string, { link: number; end: 0 | 1; towards: number }[]>()
+  const sideOf = new Map<string, Side>()
+  links.forEach((link, i) => {
+    const [a, b] = link.ends
+    const boxA = boxes.get(a)
+    const boxB = boxes.get(b)
+    if (!boxA || !boxB) return
+    for (const end of [0, 1] as const) {
+      const [self, other] = end === 0 ? [boxA, boxB] : [boxB, boxA]
+      const side = facingSide(self, other, link.guestLink)
+      sideOf.set(`${i}/${end}`, side)
+      const key = `${link.ends[end]}/${side}`
+      const towards = side === 'top' || side === 'bottom' ? centre(other).x : centre(other).y
+      ports.set(key, [...(ports.get(key) ?? []), { link: i, end, towards }])
+    }
+  })
+  const at = new Map<string, Point>()
+  // Several labels at one guest's side: the k-th sits k label heights further out.
+  const stack = new Map<string, number>()
+  for (const [key, list] of ports) {
+    const node = key.slice(0, key.lastIndexOf('/'))
+    const side = key.slice(key.lastIndexOf('/') + 1) as Side
+    const box = boxes.get(node)!
+    list.sort((p, q) => p.towards - q.towards || p.link - q.link)
+    list.forEach((p, k) => {
+      const t = (k + 0.5) / list.length
+      const point =
+        side === 'top' || side === 'bottom'
+          ? { x: box.x + box.width * t, y: side === 'top' ? box.y : box.y + box.height }
+          : { x: side === 'left' ? box.x : box.x + box.width, y: box.y + box.height * t }
+      at.set(`${p.link}/${p.end}`, point)
+      stack.set(`${p.link}/${p.end}`, k)
+    })
+  }
+  const out = new Map<string, LinkGeometry>()
+  links.forEach((link, i) => {
+    const from = at.get(`${i}/0`)
+    const to = at.get(`${i}/1`)
+    if (!from || !to) return
+    const length = Math.hypot(to.x - from.x, to.y - from.y) || 1
+    const u = { x: (to.x - from.x) / length, y: (to.y - from.y) / length }
+    if (!link.guestLink) {
+      out.set(link.id, { from, to, label: { x: (from.x + to.x) / 2, y: (from.y + to.y) / 2 }, chip: null })
+      return
+    }
+    const k = stack.get(`${i}/0`) ?? 0
+    const out0 = GAP + reach(link.label, u) + (k * (link.label.height + GAP)) / Math.max(Math.abs(u.y), 0.35)
+    const label = { x: from.x + u.x * out0, y: from.y + u.y * out0 }
+    const chip = link.chip
+      ? (() => {
+          const d = GAP + reach(link.chip, u)
+          return { x: to.x - u.x * d, y: to.y - u.y * d }
+        })()
+      : null
+    out.set(link.id, { from, to, label, chip })
+  })
+  return out
+}
+
+/** How many guest links end at each bridge: its width follows. */
+export function portCounts(links: readonly LinkShape[]): Map<string, number> {
+  const counts = new Map<string, number>()
+  for (const link of links) if (link.guestLink) counts.set(link.ends[1], (counts.get(link.ends[1]) ?? 0) + 1)
+  return counts
+}
+
+export const overlaps = (a: Box, b: Box, margin = 0): boolean =>
+  a.x < b.x + b.width + margin &&
+  b.x < a.x + a.width + margin &&
+  a.y < b.y + b.height + margin &&
+  b.y < a.y + a.height + margin
+
+/** The line under a node's name: a NIC's interface, a container's image, a bridge's address. */
+export function nodeDetail(node: LabNode): string {
+  if (node.kind === 'uplink') return node.interface ?? node.mac ?? ''
+  if (node.kind === 'container') return node.image ?? 'existing'
+  return 'ip' in node && node.ip ? [node.ip].flat().join(' ') : ''
+}
+
+/** A guest link's interface name and addresses, one a line; a tunnel's VNI; nothing for a plain wire. */
+export function labelLines(link: LabLink): string[] {
+  if ('guest' in link) return [guestIfname(link), ...[link.ip ?? []].flat()]
+  return link.via === 'vxlan' ? [`vxlan ${link.vni ?? ''}`.trim()] : []
+}
+
+export const CHIP_HEIGHT = 16
+export const chipWidth = (vlan: number): number => String(vlan).length * 8 + 12
+
+/** The chips of a wire: trunk VLANs, native VLAN(s), access VLAN. */
+function chipsWidth(link: LabLink): number {
+  if ('guest' in link) return 0
+  const vlans = [...(link.trunk ?? []), ...[link.native ?? []].flat(), ...(link.vlan ? [link.vlan] : [])]
+  return vlans.reduce((w, v) => w + chipWidth(v) + 4, 0)
+}
+
+/** The size of a link's main label (at the guest end, or a wire's in the middle). */
+export function labelSize(link: LabLink): { width: number; height: number } {
+  const lines = labelLines(link)
+  return { width: Math.max(0, ...lines.map(textWidth)) + chipsWidth(link), height: labelHeight(lines.length) }
+}
+
+/** Every node's size in a lab: bridges by their number of guest links, all by their text. */
+export function labNodeSizes(lab: Lab): Map<string, { width: number; height: number }> {
+  const ports = new Map<string, number>()
+  for (const link of lab.links ?? []) if ('guest' in link) ports.set(link.to, (ports.get(link.to) ?? 0) + 1)
+  return new Map(
+    Object.entries(lab.nodes).map(([name, node]) => {
+      const size = nodeSize(node.kind, ports.get(name) ?? 0)
+      // Icon and padding beside the text; names and details wider than that widen the card, up to a point.
+      const text = Math.max(textWidth(name) * 1.1, textWidth(nodeDetail(node)) * 0.9) + 44
+      return [name, { ...size, width: Math.round(Math.max(size.width, Math.min(text, 200))) }]
+    }),
+  )
+}
