@@ -42,6 +42,3 @@ export function formatProblem(problem: Problem): string {
   const where = place ? `${place}: ` : ''
   return `${where}${problem.severity}: ${fieldName(problem.path)}: ${problem.message}`
 }
-
-export const hasErrors = (problems: readonly Problem[]): boolean =>
-  problems.some((p) => p.severity === 'error')

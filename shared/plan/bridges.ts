@@ -2,7 +2,7 @@
 // that was there before the lab is used as it is and never deleted.
 import { bridgeAddresses, linuxBridgeFilters, nodeHost } from '../lab/normalize.ts'
 import { cidrKey } from './cidr-key.ts'
-import { hostIp, ovsExec, type PlanContext, type PlanPart } from './context.ts'
+import { emptyPart, hostIp, ovsExec, type PlanContext, type PlanPart } from './context.ts'
 import { nodeMark, OVS_LAB_KEY } from './device-names.ts'
 import { ACTION_EFFECT, type Op, Phase } from './op.ts'
 
@@ -11,7 +11,7 @@ export const ovsDatapath = (ctx: PlanContext): 'system' | 'netdev' =>
   ctx.observed.capabilities.ovsKernelDatapath ? 'system' : 'netdev'
 
 export function planBridges(ctx: PlanContext): PlanPart {
-  const part: PlanPart = { ops: [], problems: [] }
+  const part = emptyPart()
   const host = hostIp(ctx)
   for (const [name, node] of Object.entries(ctx.lab.nodes)) {
     if (nodeHost(node) !== ctx.host) continue

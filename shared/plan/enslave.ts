@@ -3,7 +3,7 @@
 // promiscuous, and never deleted; leaving the lab's OVS bridge or its own bridge sets it free.
 import { linuxBridgeFilters } from '../lab/normalize.ts'
 import type { LabNode, WireLink } from '../lab/schema.ts'
-import { hostIp, ovsExec, type PlanContext, type PlanPart } from './context.ts'
+import { emptyPart, hostIp, ovsExec, type PlanContext, type PlanPart } from './context.ts'
 import { OVS_LAB_KEY, OVS_LINK_KEY, OVS_PROMISC_KEY } from './device-names.ts'
 import { linkOps, Phase } from './op.ts'
 import { findNic } from './uplinks.ts'
@@ -17,7 +17,7 @@ export function planEnslave(
   bridgeEnd: 0 | 1,
   uplink: Extract<LabNode, { kind: 'uplink' }>,
 ): PlanPart {
-  const part: PlanPart = { ops: [], problems: [] }
+  const part = emptyPart()
   const bridge = wire.between[bridgeEnd]
   const bridgeNode = ctx.lab.nodes[bridge]
   const nic = findNic(ctx.observed, uplink)

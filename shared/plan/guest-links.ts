@@ -6,7 +6,7 @@ import { resolveMac } from '../lab/mac.ts'
 import { gateways, guestIfname, nodeHost, staticAddresses } from '../lab/normalize.ts'
 import type { GuestLink, LabNode } from '../lab/schema.ts'
 import { cidrKey } from './cidr-key.ts'
-import { hostIp, ovsExec, type PlanContext, type PlanPart } from './context.ts'
+import { emptyPart, hostIp, ovsExec, type PlanContext, type PlanPart } from './context.ts'
 import {
   containerName,
   fitIfname,
@@ -30,7 +30,7 @@ export interface GuestLinkPlanOptions {
 }
 
 export function planGuestLinks(ctx: PlanContext, options: GuestLinkPlanOptions = {}): PlanPart {
-  const part: PlanPart = { ops: [], problems: [] }
+  const part = emptyPart()
   ;(ctx.lab.links ?? []).forEach((link, index) => {
     if (!('guest' in link)) return
     const guestNode = ctx.lab.nodes[link.guest]

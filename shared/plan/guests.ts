@@ -1,6 +1,6 @@
 // Guests: bare network namespaces and Docker containers, created when the lab may create them.
 import { nodeHost } from '../lab/normalize.ts'
-import type { PlanContext, PlanPart, PlanProblem } from './context.ts'
+import { emptyPart, type PlanContext, type PlanPart, type PlanProblem } from './context.ts'
 import { containerName, DOCKER_LAB_LABEL, DOCKER_NODE_LABEL, nodeMark } from './device-names.ts'
 import type { ObservedGuest } from './observed.ts'
 import { Phase } from './op.ts'
@@ -16,7 +16,7 @@ export const unreadableProblem = (guest: ObservedGuest, field: string, subject: 
 })
 
 export function planGuests(ctx: PlanContext): PlanPart {
-  const part: PlanPart = { ops: [], problems: [] }
+  const part = emptyPart()
   for (const [name, node] of Object.entries(ctx.lab.nodes)) {
     if (nodeHost(node) !== ctx.host) continue
     const seen = ctx.observed.guests[name]

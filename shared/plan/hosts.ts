@@ -1,7 +1,7 @@
 // Simulated hosts: a network namespace with its own Open vSwitch (its own ovsdb-server and
 // ovs-vswitchd, database and sockets under the state dir), which works with the
 // userspace datapath this kernel offers.
-import type { HostPlace, PlanContext, PlanPart } from './context.ts'
+import { emptyPart, type HostPlace, type PlanContext, type PlanPart } from './context.ts'
 import { nodeMark } from './device-names.ts'
 import { type Op, type OpExec, Phase } from './op.ts'
 
@@ -19,7 +19,7 @@ function simulatedPlace(ctx: PlanContext): Required<{ [K in keyof HostPlace]: st
 }
 
 export function planHost(ctx: PlanContext): PlanPart {
-  const part: PlanPart = { ops: [], problems: [] }
+  const part = emptyPart()
   const place = simulatedPlace(ctx)
   if (!place || (ctx.observed.present && ctx.observed.ovs)) return part
   const { netns, ovsDir: dir } = place
@@ -123,7 +123,7 @@ export function planHost(ctx: PlanContext): PlanPart {
 
 /** Stops a simulated host's OVS and removes its namespace (after everything in it is gone). */
 export function planHostRemoval(ctx: PlanContext): PlanPart {
-  const part: PlanPart = { ops: [], problems: [] }
+  const part = emptyPart()
   const place = simulatedPlace(ctx)
   if (!place || (!ctx.observed.present && !ctx.observed.ovs)) return part
   const op = (id: string, exec: OpExec, why: string): Op => ({

@@ -2,7 +2,7 @@
 // own interfaces, bridges, namespaces and containers are never touched.
 import { LOCAL_HOST, nodeHost } from '../lab/normalize.ts'
 import { isGuestLink, isWire, type Lab } from '../lab/schema.ts'
-import { hostIp, ovsExec, type PlanContext, type PlanPart } from './context.ts'
+import { emptyPart, hostIp, ovsExec, type PlanContext, type PlanPart } from './context.ts'
 import {
   guestHostEnd,
   OVS_LAB_KEY,
@@ -42,7 +42,7 @@ function wanted(ctx: PlanContext) {
 }
 
 export function planRemovals(ctx: PlanContext): PlanPart {
-  const part: PlanPart = { ops: [], problems: [] }
+  const part = emptyPart()
   const want = wanted(ctx)
   const lab = ctx.lab.name
   const host = hostIp(ctx)

@@ -5,12 +5,12 @@ import { parseCidr } from '../lab/addresses.ts'
 import { nodeHost } from '../lab/normalize.ts'
 import type { LabNode } from '../lab/schema.ts'
 import { cidrKey } from './cidr-key.ts'
-import { hostIp, type PlanContext, type PlanPart } from './context.ts'
+import { emptyPart, hostIp, type PlanContext, type PlanPart } from './context.ts'
 import type { ObservedHost } from './observed.ts'
 import { Phase } from './op.ts'
 
 export function planUplinkAddresses(ctx: PlanContext): PlanPart {
-  const part: PlanPart = { ops: [], problems: [] }
+  const part = emptyPart()
   for (const [name, node] of Object.entries(ctx.lab.nodes)) {
     if (node.kind !== 'uplink' || node.ip === undefined || nodeHost(node) !== ctx.host || !node.interface)
       continue

@@ -3,7 +3,7 @@
 import { type Cidr, parseCidr } from '../lab/addresses.ts'
 import { linuxBridgeFilters, nodeHost } from '../lab/normalize.ts'
 import type { WireLink } from '../lab/schema.ts'
-import { hostIp, ovsExec, type PlanContext, type PlanPart } from './context.ts'
+import { emptyPart, hostIp, ovsExec, type PlanContext, type PlanPart } from './context.ts'
 import { OVS_LAB_KEY, OVS_LINK_KEY, parseMark, wireDevices, wireMark } from './device-names.ts'
 import { planEnslave } from './enslave.ts'
 import { staleOvsPort } from './guest-links.ts'
@@ -40,7 +40,7 @@ const settingsWords = (s: ReturnType<typeof ovsEndSettings>): string[] => [
 ]
 
 export function planWires(lab: PlanContext['lab'], ctxs: readonly PlanContext[]): PlanPart {
-  const part: PlanPart = { ops: [], problems: [] }
+  const part = emptyPart()
   const ctxOf = new Map(ctxs.map((c) => [c.host, c]))
   ;(lab.links ?? []).forEach((link, index) => {
     if (!('between' in link)) return
