@@ -17,6 +17,16 @@ const skipReason = await missingLabHost(['iproute2', 'ovs', 'docker'])
 const bin = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'patchbay.js')
 /** CI runs a few cycles; `npm run soak` sets PATCHBAY_SOAK_CYCLES=100. */
 const cycles = Number(process.env.PATCHBAY_SOAK_CYCLES ?? 5)
+if (!Number.isInteger(cycles) || cycles < 1)
+  throw new Error(
+    `PATCHBAY_SOAK_CYCLES must be a whole number of cycles, not ${process.env.PATCHBAY_SOAK_CYCLES}`,
+  )
+/**
+ * The cycles' time limit follows their count (100 never fit the suite's 60 s): a cycle of four
+ * containers up and down takes a few seconds on a quiet machine and was seen at 15 s on a loaded
+ * one, so each gets 30 s.
+ */
+const cyclesTimeout = 60_000 + (cycles + 1) * 30_000
 
 describe.skipIf(skipReason !== null)('kill -9 mid-apply', () => {
   const prefix = testPrefix()
@@ -73,7 +83,7 @@ describe.skipIf(skipReason !== null)(`${cycles} apply/destroy cycles in one proc
     await sweep(prefix)
   })
 
-  it('leak no link, netns, OVS port, container or file descriptor', async () => {
+  it('leak no link, netns, OVS port, container or file descriptor', { timeout: cyclesTimeout }, async () => {
     const before = await snapshot(prefix)
     const fds = () => readdirSync('/proc/self/fd').length
     // One warm-up cycle opens what stays open for the process's life (the capability probe, sockets).
