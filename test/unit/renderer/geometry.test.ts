@@ -1,0 +1,118 @@
+// Where links and their labels go: ports spread along a node's side in the order of where they
+// lead, the interface label at the guest end, the VLAN chip at the bridge end, the halo of each
+// broadcast domain in its VLAN's colour, and a split VLAN marked.
+import { describe, expect, it } from 'vitest'
+import { domainShapes } from '../../../renderer/canvas/domain-overlay.tsx'
+import { type Box, type LinkShape, linkGeometry, overlaps } from '../../../renderer/canvas/geometry.ts'
+import { vlanColour } from '../../../renderer/canvas/vlan-colour.ts'
+
+const box = (x: number, y: number, width = 100, height = 40): Box => ({ x, y, width, height })
+const guestLink = (guest: string, bridge: string): LinkShape => ({
+  id: `${guest}:eth1`,
+  ends: [guest, bridge],
+  guestLink: true,
+  label: { width: 90, height: 34 },
+  chip: { width: 28, height: 16 },
+})
+
+describe('link geometry', () => {
+  const boxes = new Map([
+    ['br', box(200, 0, 200)],
+    ['a', box(0, 160)],
+    ['b', box(150, 160)],
+    ['c', box(300, 160)],
+    ['d', box(450, 160)],
+  ])
+  const links = ['d', 'a', 'c', 'b'].map((g) => guestLink(g, 'br'))
+  const geometry = linkGeometry(boxes, links)
+
+  it('spreads a bridge’s ports along its lower side in the order of its guests, so links never cross', () => {
+    const xs = ['a', 'b', 'c', 'd'].map((g) => geometry.get(`${g}:eth1`)!.to.x)
+    expect(xs).toEqual([...xs].sort((p, q) => p - q))
+    expect(new Set(xs).size).toBe(4)
+    for (const g of ['a', 'b', 'c', 'd']) expect(geometry.get(`${g}:eth1`)!.to.y).toBe(40)
+  })
+
+  it('puts the interface label just above the guest and the VLAN chip just below the bridge', () => {
+    for (const g of ['a', 'b', 'c', 'd']) {
+      const { label, chip } = geometry.get(`${g}:eth1`)!
+      const labelBox = box(label.x - 45, label.y - 17, 90, 34)
+      const chipBox = box(chip!.x - 14, chip!.y - 8, 28, 16)
+      expect(labelBox.y + labelBox.height).toBeLessThanOrEqual(160)
+      expect(labelBox.y + labelBox.height).toBeGreaterThan(160 - 20)
+      expect(chipBox.y).toBeGreaterThanOrEqual(40)
+      expect(chipBox.y).toBeLessThan(40 + 20)
+      for (const [, b] of boxes) expect(overlaps(labelBox, b) || overlaps(chipBox, b)).toBe(false)
+    }
+  })
+
+  it('stacks the labels of a guest with two links instead of laying one on the other', () => {
+    const two = new Map([
+      ['br1', box(0, 0)],
+      ['br2', box(200, 0)],
+      ['g', box(100, 160)],
+    ])
+    const g = linkGeometry(two, [guestLink('g', 'br1'), { ...guestLink('g', 'br2'), id: 'g:eth2' }])
+    const [l1, l2] = ['g:eth1', 'g:eth2'].map((id) => g.get(id)!.label)
+    expect(overlaps(box(l1!.x - 45, l1!.y - 17, 90, 34), box(l2!.x - 45, l2!.y - 17, 90, 34))).toBe(false)
+  })
+
+  it('leaves a wire between two bridges from their facing sides, its label in the middle', () => {
+    const wire: LinkShape = {
+      id: 'x~y',
+      ends: ['x', 'y'],
+      guestLink: false,
+      label: { width: 60, height: 20 },
+      chip: null,
+    }
+    const g = linkGeometry(
+      new Map([
+        ['x', box(0, 0)],
+        ['y', box(300, 0)],
+      ]),
+      [wire],
+    ).get('x~y')!
+    expect(g.from).toEqual({ x: 100, y: 20 })
+    expect(g.to).toEqual({ x: 300, y: 20 })
+    expect(g.label).toEqual({ x: 200, y: 20 })
+  })
+})
+
+describe('domain halos', () => {
+  const boxes = new Map([
+    ['w1', box(0, 100)],
+    ['w2', box(120, 100)],
+    ['db', box(240, 100)],
+    ['w3', box(360, 100)],
+  ])
+  const host = () => 'h'
+
+  it('wrap neighbours of one domain in one hull, in the VLAN’s colour, never around a stranger', () => {
+    const [ten] = domainShapes(
+      [{ id: 'd10', vlan: 10, members: ['w1:eth1', 'w2:eth1', 'w3:eth1'] }],
+      boxes,
+      host,
+    )
+    expect(ten!.colour).toBe(vlanColour(10).css)
+    expect(ten!.hulls).toHaveLength(2)
+    for (const hull of ten!.hulls) expect(overlaps(hull, boxes.get('db')!)).toBe(false)
+    expect(ten!.split).toBe(false)
+  })
+
+  it('mark two domains of one VLAN as split, both keeping the VLAN’s colour; untagged is grey', () => {
+    const shapes = domainShapes(
+      [
+        { id: 'a/20', vlan: 20, members: ['w1:eth1'] },
+        { id: 'b/20', vlan: 20, members: ['w3:eth1'] },
+        { id: 'u', vlan: null, members: ['db:eth1'] },
+      ],
+      boxes,
+      host,
+    )
+    expect(shapes.map((s) => [s.split, s.colour])).toEqual([
+      [true, vlanColour(20).css],
+      [true, vlanColour(20).css],
+      [false, '#8c8c8c'],
+    ])
+  })
+})
