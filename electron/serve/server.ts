@@ -29,6 +29,9 @@ export interface ServeOptions {
   readonly files?: LabFiles
 }
 
+/** Request bodies over this are refused (400) before they are parsed. */
+export const MAX_BODY_BYTES = 256 * 1024
+
 /** A WebSocket message is a watch request naming one lab; anything bigger is closed with 1009. */
 export const WS_MAX_MESSAGE_BYTES = 64 * 1024
 
@@ -80,7 +83,10 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     broadcast,
     options.files ? fileHandlers(options.files, { onChange: broadcast }) : undefined,
   )
-  const limit = options.maxBodyBytes ?? 2 * 1024 * 1024
+  // A lab is a small document (a few KiB; a thousand nodes and links are about 100 KiB). Validating
+  // is linear in its size but runs on this one thread: the limit keeps one request from holding the
+  // others for more than a fraction of a second, where a worker thread would copy every lab per call.
+  const limit = options.maxBodyBytes ?? MAX_BODY_BYTES
   let port = options.port ?? 0
 
   const server: Server = createServer(async (req, res) => {

@@ -11,7 +11,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import { createEngine } from '../../../electron/core/create-engine.ts'
 import { processCommandLog } from '../../../electron/core/exec/runner.ts'
-import { type RunningServer, serve, WS_MAX_MESSAGE_BYTES } from '../../../electron/serve/server.ts'
+import {
+  MAX_BODY_BYTES,
+  type RunningServer,
+  serve,
+  WS_MAX_MESSAGE_BYTES,
+} from '../../../electron/serve/server.ts'
 
 /** Sends `head` as raw bytes and returns what the server wrote back before closing (or 2 s). */
 function raw(port: number, head: string): Promise<string> {
@@ -68,6 +73,19 @@ describe('serve and malformed requests', () => {
     )
     expect(reply).toMatch(/^HTTP\/1\.1 400 /)
     expect(processCommandLog.length).toBe(before)
+    await stillServing()
+  })
+
+  it('refuses a lab body over the limit before parsing it, so it cannot hold the other requests', async () => {
+    expect(MAX_BODY_BYTES).toBeLessThanOrEqual(256 * 1024)
+    const text = `patchbay: 1\nname: big\nnodes:\n${'  n: { kind: router }\n'.repeat(MAX_BODY_BYTES / 20)}`
+    const reply = await fetch(`http://${host()}/api/validateLab`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${server.token}` },
+      body: JSON.stringify({ text }),
+    })
+    expect(reply.status).toBe(400)
+    expect(await reply.json()).toEqual({ error: `request body over ${MAX_BODY_BYTES} bytes` })
     await stillServing()
   })
 
