@@ -14,6 +14,7 @@ import { type ExecuteResult, executePlan, recoverJournal } from './apply/execute
 import { Journal } from './apply/journal.ts'
 import { defaultStateDir, PIPEWORK_LAB, pipeworkLabPath, StateFile } from './apply/state-file.ts'
 import type { ContainerRuntime } from './drivers/container-runtime.ts'
+import type { ObservedPid } from './exec/pid-check.ts'
 import { Runner } from './exec/runner.ts'
 import { observeLab } from './observe/observe.ts'
 import { packageRoot } from './package-root.ts'
@@ -168,7 +169,7 @@ export class Engine {
     lab: Lab,
     ops: readonly Op[],
     onOpDone?: (op: Op) => void,
-    pids?: ReadonlyMap<string, number>,
+    pids?: ReadonlyMap<string, ObservedPid>,
   ): Promise<ExecuteResult> {
     const journal = new Journal(this.stateDir, lab.name)
     mkdirSync(this.dhcp(lab).dir, { recursive: true })
@@ -203,10 +204,11 @@ export class Engine {
 }
 
 /** Pids of the running containers an observation saw, by Docker name: apply need not ask again. */
-function runningPids(observed: Observed): Map<string, number> {
-  const pids = new Map<string, number>()
+function runningPids(observed: Observed): Map<string, ObservedPid> {
+  const pids = new Map<string, ObservedPid>()
   for (const host of Object.values(observed.hosts))
     for (const guest of Object.values(host.guests))
-      if (guest.container && guest.netns?.kind === 'pid') pids.set(guest.container, guest.netns.pid)
+      if (guest.container && guest.netns?.kind === 'pid')
+        pids.set(guest.container, { pid: guest.netns.pid, started: guest.netns.started ?? null })
   return pids
 }

@@ -55,7 +55,12 @@ export interface ObservedOvs {
 /** Where a guest's network namespace is: a named netns, or a container's process. */
 export type GuestNetns =
   | { readonly kind: 'netns'; readonly name: string }
-  | { readonly kind: 'pid'; readonly pid: number }
+  | {
+      readonly kind: 'pid'
+      readonly pid: number
+      /** The process's start time as observed (/proc/PID/stat field 22): a pid is re-checked with it before use. */
+      readonly started?: string | null
+    }
 
 export interface ObservedGuest {
   readonly node: string

@@ -5,6 +5,7 @@ import { execArgv, ipPrefix, type Op, type OpExec, ovsPrefix } from '../../../sh
 import type { ContainerRuntime } from '../drivers/container-runtime.ts'
 import { batchMessage, failedBatchLine } from '../exec/ip-batch.ts'
 import { runInNamespaces } from '../exec/many-netns.ts'
+import { checkSameProcess, type ObservedPid, processStartTime } from '../exec/pid-check.ts'
 import { CommandFailed, type Runner } from '../exec/runner.ts'
 import { type Batch, batchesOf, phasesOf } from './batches.ts'
 import type { Journal } from './journal.ts'
@@ -16,7 +17,7 @@ export interface ExecuteDeps {
   /** Called as each op finishes, for progress in the CLI and the editor. */
   readonly onOpDone?: (op: Op) => void
   /** Pids of running containers (by Docker name) the plan's observation saw, so as not to ask again. */
-  readonly pids?: ReadonlyMap<string, number>
+  readonly pids?: ReadonlyMap<string, ObservedPid>
 }
 
 export interface ExecuteResult {
@@ -121,10 +122,7 @@ async function runGuestBatches(
 ): Promise<void> {
   const prepared = await Promise.all(
     batches.map(async (batch) => ({
-      ns:
-        batch.target.kind === 'netns'
-          ? { name: batch.target.name }
-          : { pid: await pids.get(batch.target.name) },
+      ns: batch.target.kind === 'netns' ? { name: batch.target.name } : await pids.process(batch.target.name),
       lines: (await Promise.all(batch.ops.map((op) => resolve(execOf(op, 'ip').line, pids)))).map((l) =>
         l.join(' '),
       ),
@@ -285,26 +283,41 @@ function execOf<T extends OpExec['tool']>(op: Op, tool: T): Extract<OpExec, { to
   return op.exec as Extract<OpExec, { tool: T }>
 }
 
-/** Container pids, looked up when an op needs one: a container made a phase ago has one now. */
+/**
+ * Container pids, looked up when an op needs one: a container made a phase ago has one now. Each
+ * use checks that the pid is still the process it was when seen (pid-check.ts).
+ */
 class PidCache {
-  private readonly pids = new Map<string, Promise<number>>()
+  private readonly pids = new Map<string, Promise<ObservedPid>>()
   constructor(
     private readonly containers: ContainerRuntime,
-    known: ReadonlyMap<string, number> = new Map(),
+    known: ReadonlyMap<string, ObservedPid> = new Map(),
   ) {
     for (const [name, pid] of known) this.pids.set(name, Promise.resolve(pid))
   }
 
-  get(name: string): Promise<number> {
-    let pid = this.pids.get(name)
-    if (!pid) {
-      pid = this.containers.inspect(name).then((state) => {
+  /** The pid with its start time, for runInNamespaces to hold its namespace. */
+  async process(name: string): Promise<ObservedPid> {
+    let seen = this.pids.get(name)
+    if (!seen) {
+      seen = this.containers.inspect(name).then((state) => {
         if (!state?.running || state.pid <= 0) throw new Error(`container ${name} is not running`)
-        return state.pid
+        return { pid: state.pid, started: processStartTime(state.pid) }
       })
-      this.pids.set(name, pid)
+      this.pids.set(name, seen)
     }
-    return pid
+    return seen
+  }
+
+  /** The pid, right before a command that enters it starts. */
+  async get(name: string): Promise<number> {
+    const seen = await this.process(name)
+    try {
+      checkSameProcess(seen)
+    } catch (e) {
+      throw new Error(`container ${name}: ${(e as Error).message}`)
+    }
+    return seen.pid
   }
 
   clear(): void {

@@ -2,16 +2,18 @@
 // apply or a look at a lab of 100 guests needs an `ip -batch` in each of their namespaces. Here one
 // `ip -batch` per core runs `netns exec <ns> ip -batch <file>` line after line: iproute2 forks the
 // per-namespace `ip` itself, at a fraction of that cost. A container's namespace gets a name for the
-// moment, as pipework gives it one: a symlink in /run/netns to /proc/<pid>/ns/net (a symlink, not
-// a bind mount, so it never keeps a namespace alive), removed afterwards.
+// moment, as pipework gives it one: a symlink in /run/netns (not a bind mount, so it never keeps a
+// namespace alive), removed afterwards. It points at the namespace held open by this process
+// (pid-check.ts), not at /proc/<pid>/ns/net, whose pid may be another process's by the time ip runs.
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs'
 import { availableParallelism, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { batchMessage, failedBatchLine } from './ip-batch.ts'
+import { holdProcessNetns, type ObservedPid } from './pid-check.ts'
 import type { Runner } from './runner.ts'
 
-/** A named netns, or the netns of a process (a container's, by its pid). */
-export type NsRef = { readonly name: string } | { readonly pid: number }
+/** A named netns, or the netns of a process (a container's, by its pid and observed start time). */
+export type NsRef = { readonly name: string } | ObservedPid
 
 export interface NsBatch {
   readonly ns: NsRef
@@ -48,23 +50,36 @@ export async function runInNamespaces(
   // The files are named on ip's batch lines, which split at blanks: a TMPDIR with one will not do.
   const dir = mkdtempSync(join(/\s/.test(tmpdir()) ? '/tmp' : tmpdir(), 'patchbay-ns-'))
   const named: string[] = []
+  const held: { close(): void }[] = []
   try {
-    const commands = batches.map((batch, i) => {
+    /** The batches that run (a container whose pid is no longer its own does not), in order. */
+    const runnable: number[] = []
+    const commands: string[] = []
+    batches.forEach((batch, i) => {
       const file = join(dir, `${i}.batch`)
       writeFileSync(file, `${batch.lines.join('\n')}\n`)
       let name: string
       if ('name' in batch.ns) name = batch.ns.name
       else {
+        let ns: ReturnType<typeof holdProcessNetns>
+        try {
+          ns = holdProcessNetns(batch.ns)
+        } catch (e) {
+          failures.push({ batch: i, message: (e as Error).message })
+          return
+        }
+        held.push(ns)
         sequence += 1
         name = `${TEMP_PREFIX}${process.pid}-${sequence}`
         mkdirSync(NETNS_DIR, { recursive: true })
-        symlinkSync(`/proc/${batch.ns.pid}/ns/net`, join(NETNS_DIR, name))
+        symlinkSync(ns.path, join(NETNS_DIR, name))
         named.push(name)
       }
-      return ['netns', 'exec', name, 'ip', ...(options.ipOptions ?? []), '-batch', file].join(' ')
+      runnable.push(i)
+      commands.push(['netns', 'exec', name, 'ip', ...(options.ipOptions ?? []), '-batch', file].join(' '))
     })
-    const processes = Math.max(1, Math.min(availableParallelism(), 4, batches.length))
-    const size = Math.ceil(batches.length / processes)
+    const processes = Math.max(1, Math.min(availableParallelism(), 4, commands.length))
+    const size = Math.ceil(commands.length / processes)
     await Promise.all(
       Array.from({ length: processes }, async (_, p) => {
         const first = p * size
@@ -79,14 +94,14 @@ export async function runInNamespaces(
         const failedAt = result.exitCode === 0 ? mine.length + 1 : failedBatchLine(result.stderr)
         let offset = 0
         for (let k = 0; k < failedAt - 1; k++) {
-          const i = first + k
+          const i = runnable[first + k]!
           const count = batches[i]!.lines.length
           outputs[i] = out.slice(offset, offset + count)
           linesDone[i] = count
           offset += count
         }
         if (result.exitCode !== 0) {
-          const i = first + failedAt - 1
+          const i = runnable[first + failedAt - 1]!
           // How far its own batch got: its file names the failing line (none: it never started).
           linesDone[i] = failedBatchLine(result.stderr, join(dir, `${i}.batch`)) - 1
           failures.push({ batch: i, message: batchMessage(result.stderr) })
@@ -95,6 +110,7 @@ export async function runInNamespaces(
     )
   } finally {
     for (const name of named) unlinkSync(join(NETNS_DIR, name))
+    for (const ns of held) ns.close()
     rmSync(dir, { recursive: true, force: true })
   }
   return { outputs, linesDone, failures }

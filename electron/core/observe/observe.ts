@@ -23,6 +23,7 @@ import { ovsPrefix } from '../../../shared/plan/op.ts'
 import type { ContainerRuntime, ContainerState } from '../drivers/container-runtime.ts'
 import { batchMessage } from '../exec/ip-batch.ts'
 import { isTemporaryNetns, runInNamespaces } from '../exec/many-netns.ts'
+import { checkSameProcess, type ObservedPid, processStartTime } from '../exec/pid-check.ts'
 import type { Runner } from '../exec/runner.ts'
 import { hostCapabilities } from './capabilities.ts'
 import { parseDefaultRoutes, parseInterfaces, splitBatchJson } from './ip-json.ts'
@@ -131,12 +132,19 @@ async function observeHost(
   const states = new Map(
     [...looks].flatMap(([name, look]) => (look === null || 'id' in look ? [[name, look] as const] : [])),
   )
+  // Read right after Docker named the pid: every later use of it checks it is still that process.
+  const started = new Map(
+    [...states].map(([name, state]) => [name, state?.running ? processStartTime(state.pid) : null] as const),
+  )
   // Every guest namespace read in one go; a guest with an IPv6 gateway needs a second read of its own.
   const toRead = [
     ...[...netnsNames].filter((name) => netns.includes(name)).map((name) => ({ node: name, ns: { name } })),
     ...containerNodes.flatMap((node) => {
-      const state = states.get(dockerNames.get(node)!)
-      return state?.running && state.pid > 0 ? [{ node, ns: { pid: state.pid } }] : []
+      const name = dockerNames.get(node)!
+      const state = states.get(name)
+      return state?.running && state.pid > 0
+        ? [{ node, ns: { pid: state.pid, started: started.get(name) ?? null } }]
+        : []
     }),
   ].filter((g) => !v6.has(g.node))
   const read = await runInNamespaces(
@@ -169,7 +177,16 @@ async function observeHost(
       guests[name] =
         look !== null && 'unreadable' in look
           ? unreadableGuest(name, 'container', null, look.unreadable, container)
-          : await observeContainerGuest(deps, lab.name, name, container, look, v6.has(name), inside.get(name))
+          : await observeContainerGuest(
+              deps,
+              lab.name,
+              name,
+              container,
+              look,
+              started.get(container) ?? null,
+              v6.has(name),
+              inside.get(name),
+            )
     }),
   ])
   return {
@@ -304,6 +321,21 @@ async function readGuestNetns(
   )
 }
 
+/** readGuestNetns through nsenter, once the pid is known to be still the container's process. */
+async function readContainerNetns(
+  run: Runner,
+  node: string,
+  process: ObservedPid,
+  ipv6Routes: boolean,
+): Promise<GuestRead | Unreadable> {
+  try {
+    checkSameProcess(process)
+  } catch (e) {
+    return { unreadable: `the network namespace of ${node} could not be read: ${(e as Error).message}` }
+  }
+  return readGuestNetns(run, node, ['nsenter', '-t', String(process.pid), '-n', 'ip'], ipv6Routes)
+}
+
 const parseGuestRead = (addrs: string, routes: string, v6Routes: string | null): GuestRead => ({
   interfaces: parseInterfaces(addrs),
   routes: [...parseDefaultRoutes(routes, 4), ...(v6Routes !== null ? parseDefaultRoutes(v6Routes, 6) : [])],
@@ -356,16 +388,17 @@ async function observeContainerGuest(
   name: string,
   docker: string,
   state: ContainerState | null,
+  started: string | null,
   ipv6Routes: boolean,
   alreadyRead: GuestRead | Unreadable | undefined,
 ): Promise<ObservedGuest> {
   const running = state?.running === true && state.pid > 0
+  const netns: GuestNetns | null = running ? { kind: 'pid', pid: state.pid, started } : null
   const inside = running
-    ? (alreadyRead ??
-      (await readGuestNetns(deps.run, name, ['nsenter', '-t', String(state.pid), '-n', 'ip'], ipv6Routes)))
+    ? (alreadyRead ?? (await readContainerNetns(deps.run, name, { pid: state.pid, started }, ipv6Routes)))
     : null
   if (inside && 'unreadable' in inside)
-    return unreadableGuest(name, 'container', { kind: 'pid', pid: state!.pid }, inside.unreadable, docker)
+    return unreadableGuest(name, 'container', netns, inside.unreadable, docker)
   const netnsId = running ? await readlink(`/proc/${state.pid}/ns/net`).catch(() => null) : null
   return {
     node: name,
@@ -374,7 +407,7 @@ async function observeContainerGuest(
     exists: state !== null,
     running,
     owned: state?.labels[DOCKER_LAB_LABEL] === labName,
-    netns: running ? { kind: 'pid', pid: state.pid } : null,
+    netns,
     ...(netnsId ? { netnsId } : {}),
     interfaces: inside?.interfaces ?? [],
     routes: inside?.routes ?? [],
