@@ -10,8 +10,10 @@ import { useDocument } from './document/use-document.ts'
 import { Inspector } from './panels/Inspector.tsx'
 import { Output } from './panels/Output.tsx'
 import { Palette } from './panels/Palette.tsx'
+import { StatusBar } from './panels/StatusBar.tsx'
 import { Toolbar } from './panels/Toolbar.tsx'
 import { ContextMenu } from './ui/context-menu.tsx'
+import { useEditorFiles } from './ui/editor-files.ts'
 import { ShortcutHelp } from './ui/help.tsx'
 import { useShortcuts } from './ui/shortcuts.ts'
 
@@ -69,7 +71,8 @@ function Legend({ client }: { client: Client }) {
 }
 
 export function App({ client }: { client: Client }) {
-  useShortcuts()
+  useShortcuts(client)
+  useEditorFiles(client)
   return (
     <ReactFlowProvider>
       <div className="app">
@@ -85,6 +88,7 @@ export function App({ client }: { client: Client }) {
         <Output client={client} />
         <ContextMenu />
         <ShortcutHelp />
+        <StatusBar client={client} />
       </div>
     </ReactFlowProvider>
   )

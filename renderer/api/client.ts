@@ -1,6 +1,13 @@
 // The renderer's side of shared/api/contract.ts over `serve`: typed calls, the token in a header,
 // replies checked against the same schemas the server used.
-import { type ApiCall, ApiError, type ApiReply, type ApiRequest, api } from '../../shared/api/contract.ts'
+import {
+  type ApiCall,
+  ApiError,
+  type ApiReply,
+  type ApiRequest,
+  api,
+  EditorEvent,
+} from '../../shared/api/contract.ts'
 
 export class ApiFailure extends Error {
   constructor(
@@ -15,6 +22,13 @@ export interface Client {
   call<C extends ApiCall>(call: C, request: ApiRequest<C>): Promise<ApiReply<C>>
   /** Opens the live stream of a lab's events. */
   watch(lab: unknown, onEvent: (event: unknown) => void): () => void
+  /** Editor events: a lab file changed on disk, the desktop app's File menu. Checked on arrival. */
+  onEditorEvent(listener: (event: EditorEvent) => void): () => void
+}
+
+const checked = (listener: (event: EditorEvent) => void) => (message: unknown) => {
+  const parsed = EditorEvent.safeParse(message)
+  if (parsed.success) listener(parsed.data)
 }
 
 export function httpClient(token: string, origin = window.location.origin): Client {
@@ -41,6 +55,19 @@ export function httpClient(token: string, origin = window.location.origin): Clie
       ws.onmessage = (m) => onEvent(JSON.parse(String(m.data)))
       return () => ws.close()
     },
+    onEditorEvent(listener) {
+      // A socket that watches no lab: it hears what the server tells every editor.
+      const ws = new WebSocket(`${origin.replace(/^http/, 'ws')}/ws?token=${encodeURIComponent(token)}`)
+      const receive = checked(listener)
+      ws.onmessage = (m) => {
+        try {
+          receive(JSON.parse(String(m.data)))
+        } catch {
+          // not JSON: not for us
+        }
+      }
+      return () => ws.close()
+    },
   }
 }
 
@@ -48,6 +75,7 @@ export function httpClient(token: string, origin = window.location.origin): Clie
 export function ipcClient(
   bridge: Record<string, (request: unknown) => Promise<unknown>>,
   live?: { watch(lab: unknown, onEvent: (event: unknown) => void): () => void },
+  events?: { onEvent(listener: (event: unknown) => void): void },
 ): Client {
   return {
     async call(call, request) {
@@ -57,5 +85,12 @@ export function ipcClient(
     },
     // In the desktop app the live state arrives on a MessagePort the preload keeps to itself.
     watch: (lab, onEvent) => live?.watch(lab, onEvent) ?? (() => {}),
+    onEditorEvent(listener) {
+      let on = true
+      events?.onEvent((e) => on && checked(listener)(e))
+      return () => {
+        on = false
+      }
+    },
   }
 }

@@ -6,6 +6,7 @@ import { useDocument } from '../document/use-document.ts'
 import { useLive } from '../live/store.ts'
 import { startWatching } from '../live/watching.ts'
 import { useUi } from '../ui/store.ts'
+import { refreshMachine } from './StatusBar.tsx'
 
 type Plan = ApiReply<'planLab'>
 type OpReply = Plan['ops'][number]
@@ -45,6 +46,7 @@ export function PlanView({ plan, client }: { plan: Plan; client: Client }) {
       })
       // Afresh: the namespaces the run made are watched only by a watcher started after them.
       startWatching(client, lab)
+      void refreshMachine(client)
     } finally {
       setBusy(null)
     }

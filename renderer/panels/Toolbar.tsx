@@ -1,17 +1,22 @@
 // File and engine actions. The renderer sends the lab; the server plans; apply takes the plan id.
 import { useRef } from 'react'
 import { loadLab } from '../../shared/lab/load.ts'
-import { saveLab } from '../../shared/lab/save.ts'
 import { ApiFailure, type Client } from '../api/client.ts'
+import { useFile } from '../document/file.ts'
+import { newFile, openChosen, saveFile, saveFileAs } from '../document/file-actions.ts'
 import { layoutDocument } from '../document/layout-actions.ts'
 import { useDocument } from '../document/use-document.ts'
 import { stopWatching } from '../live/watching.ts'
 import { useUi } from '../ui/store.ts'
+import { refreshMachine } from './StatusBar.tsx'
 
 export function Toolbar({ client }: { client: Client }) {
   const { lab, load, undo, redo, past, future, change, endGesture } = useDocument()
   const { busy, setBusy, show, paintVlan, setPaint, showDomains, toggleDomains, toggleHelp } = useUi()
   const file = useRef<HTMLInputElement>(null)
+  const offered = useFile((s) => s.offered)
+  const dialogs = useFile((s) => s.dialogs)
+  const folder = useFile((s) => s.folder)
 
   const run = async (what: string, action: () => Promise<void>) => {
     setBusy(what)
@@ -27,40 +32,59 @@ export function Toolbar({ client }: { client: Client }) {
 
   return (
     <div className="toolbar">
-      <button type="button" onClick={() => load({ patchbay: 1, name: 'new-lab', nodes: {}, links: [] })}>
+      <button type="button" data-action="new" onClick={newFile}>
         New
       </button>
-      <button type="button" onClick={() => file.current?.click()}>
-        Open
-      </button>
+      {folder !== null && !dialogs ? (
+        // serve --dir: the files under the folder, since a browser page has no file dialog.
+        <select
+          data-action="open"
+          aria-label="open a lab file"
+          value=""
+          onChange={(e) => e.target.value && openChosen(client, e.target.value)}
+        >
+          <option value="">Open…</option>
+          {offered.map((f) => (
+            <option key={f} value={f}>
+              {f}
+            </option>
+          ))}
+        </select>
+      ) : (
+        <button
+          type="button"
+          data-action="open"
+          onClick={() => (dialogs ? openChosen(client) : file.current?.click())}
+        >
+          Open…
+        </button>
+      )}
       <input
         ref={file}
         type="file"
         accept=".yaml,.yml"
         hidden
         onChange={async (e) => {
+          // A copy read into the page: it has no file to save back into until Save As.
           const text = await e.target.files?.[0]?.text()
           const loaded = text !== undefined ? loadLab(text, e.target.files?.[0]?.name) : null
-          if (loaded?.lab) load(loaded.lab)
-          else if (loaded)
+          if (loaded?.lab) {
+            load(loaded.lab)
+            useFile.getState().opened(null, null, loaded.lab)
+          } else if (loaded)
             show({
               kind: 'text',
-              title: 'not a valid lab',
-              lines: loaded.problems.map((p) => p.message),
+              title: `${loaded.file} is not a valid lab: nothing was opened`,
+              lines: loaded.problems.map((p) => `${p.file}:${p.line ?? 1}:${p.column ?? 1} ${p.message}`),
               failed: true,
             })
         }}
       />
-      <button
-        type="button"
-        onClick={() => {
-          const url = URL.createObjectURL(new Blob([saveLab(lab)], { type: 'text/yaml' }))
-          const a = Object.assign(document.createElement('a'), { href: url, download: `${lab.name}.yaml` })
-          a.click()
-          URL.revokeObjectURL(url)
-        }}
-      >
+      <button type="button" data-action="save" onClick={() => saveFile(client)} title="Ctrl+S">
         Save
+      </button>
+      <button type="button" data-action="save-as" onClick={() => saveFileAs(client)} title="Ctrl+Shift+S">
+        Save As…
       </button>
       <input
         className="lab-name"
@@ -158,6 +182,7 @@ export function Toolbar({ client }: { client: Client }) {
               lines: result.done,
               failed: !result.ok,
             })
+            void refreshMachine(client)
           })
         }
       >

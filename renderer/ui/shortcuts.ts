@@ -1,8 +1,10 @@
 // Keyboard shortcuts, as document commands: undo/redo, copy/paste (nodes with the links among
-// them), select all, delete, layout, zoom to selection, and `?` for the list (SHORTCUTS, which the
-// help overlay shows). Typing in a field is left alone.
+// them), select all, delete, layout, zoom to selection, save, and `?` for the list (SHORTCUTS,
+// which the help overlay shows). Typing in a field is left alone (but Ctrl+S saves from anywhere).
 import { useEffect } from 'react'
+import type { Client } from '../api/client.ts'
 import { duplicate } from '../document/commands.ts'
+import { saveFile, saveFileAs } from '../document/file-actions.ts'
 import { layoutDocument } from '../document/layout-actions.ts'
 import { useDocument } from '../document/use-document.ts'
 import { useUi } from './store.ts'
@@ -11,6 +13,7 @@ export const SHORTCUTS: readonly (readonly [string, string])[] = [
   ['Ctrl+Z', 'undo (a whole drag or name at once)'],
   ['Ctrl+Shift+Z, Ctrl+Y', 'redo'],
   ['Ctrl+C, Ctrl+V', 'copy and paste the selected nodes with the links among them'],
+  ['Ctrl+S, Ctrl+Shift+S', 'save the lab file, save it as'],
   ['Ctrl+A', 'select every node'],
   ['Shift+click', 'add a node to the selection'],
   ['Delete, Backspace', 'delete the selection'],
@@ -34,10 +37,18 @@ export function zoomToSelection(): void {
   ui.requestFit(nodes.length > 0 ? nodes : undefined)
 }
 
-export function useShortcuts(): void {
+export function useShortcuts(client: Client): void {
   useEffect(() => {
     let clipboard: string[] = []
     const onKey = (e: KeyboardEvent) => {
+      const mod = e.ctrlKey || e.metaKey
+      if (mod && e.key.toLowerCase() === 's') {
+        // The field being typed in is committed first (fields save on blur).
+        ;(document.activeElement as HTMLElement | null)?.blur?.()
+        e.preventDefault()
+        void (e.shiftKey ? saveFileAs(client) : saveFile(client))
+        return
+      }
       const target = e.target as HTMLElement | null
       if (target && (target.tagName === 'INPUT' || target.tagName === 'TEXTAREA')) return
       const doc = useDocument.getState()
@@ -69,5 +80,5 @@ export function useShortcuts(): void {
     // Capture phase: the canvas library handles keys on the document too.
     window.addEventListener('keydown', onKey, true)
     return () => window.removeEventListener('keydown', onKey, true)
-  }, [])
+  }, [client])
 }

@@ -33,6 +33,8 @@ describe.skipIf(skipReason !== null)('drawing, applying and watching a lab in th
     server = await serve({ engine, staticDir: rendererDir })
     browser = await launchChromium()
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } })
+    // New asks before dropping unsaved changes; this person says yes.
+    page.on('dialog', (dialog) => void dialog.accept())
     await page.goto(server.url)
   })
 

@@ -1,0 +1,86 @@
+// The bottom line: which file, whether it is saved, and what the machine has of the lab (not
+// applied, in sync, drifted), read with statusLab after open, apply and destroy, or on a click.
+import { useEffect } from 'react'
+import { create } from 'zustand'
+import type { ApiReply } from '../../shared/api/contract.ts'
+import type { Client } from '../api/client.ts'
+import { fileLabel, useFile } from '../document/file.ts'
+import { reloadFile } from '../document/file-actions.ts'
+import { useDocument } from '../document/use-document.ts'
+
+export type MachineState =
+  | { readonly state: 'unknown'; readonly why: string }
+  | { readonly state: 'not-applied' | 'in-sync' }
+  | { readonly state: 'drifted'; readonly links: number }
+
+/** What statusLab says in three words: nothing there, everything as drawn, or some of it differs. */
+export function machineState(status: ApiReply<'statusLab'>): MachineState {
+  if (status.inSync) return { state: 'in-sync' }
+  const missing = status.links.filter((l) => l.state === 'missing').length
+  if (status.links.length > 0 && missing === status.links.length && status.extra.length === 0)
+    return { state: 'not-applied' }
+  return { state: 'drifted', links: status.links.filter((l) => l.state !== 'up').length }
+}
+
+const useMachine = create<{ machine: MachineState; set(m: MachineState): void }>()((set) => ({
+  machine: { state: 'unknown', why: 'not read yet' },
+  set: (machine) => set({ machine }),
+}))
+
+export async function refreshMachine(client: Client): Promise<void> {
+  const lab = useDocument.getState().lab
+  try {
+    useMachine.getState().set(machineState(await client.call('statusLab', { lab })))
+  } catch (e) {
+    useMachine.getState().set({ state: 'unknown', why: (e as Error).message })
+  }
+}
+
+const MACHINE_TEXT = {
+  unknown: 'machine: unknown',
+  'not-applied': 'machine: not applied',
+  'in-sync': 'machine: in sync',
+  drifted: 'machine: drifted',
+} as const
+
+export function StatusBar({ client }: { client: Client }) {
+  const lab = useDocument((s) => s.lab)
+  const { path, savedLab, changedOnDisk } = useFile()
+  const machine = useMachine((s) => s.machine)
+  const dirty = lab !== savedLab
+  const label = fileLabel(path, lab.name)
+  useEffect(() => {
+    document.title = `${dirty ? '● ' : ''}${label} — patchbay`
+  }, [dirty, label])
+  return (
+    <div className="status-bar">
+      <span className="file" data-file={path ?? ''} title={path ?? 'not saved yet'}>
+        {label}
+      </span>
+      <span className={`dirty${dirty ? ' on' : ''}`} data-dirty={String(dirty)}>
+        {dirty ? '● unsaved changes' : 'saved'}
+      </span>
+      {changedOnDisk && (
+        <span className="disk-changed" data-disk-changed>
+          changed on disk{' '}
+          <button type="button" data-action="reload" onClick={() => reloadFile(client)}>
+            Reload
+          </button>
+          <button type="button" onClick={() => useFile.setState({ changedOnDisk: false })}>
+            Keep mine
+          </button>
+        </span>
+      )}
+      <button
+        type="button"
+        className={`machine ${machine.state}`}
+        data-machine={machine.state}
+        title={machine.state === 'unknown' ? machine.why : 'read the machine again'}
+        onClick={() => refreshMachine(client)}
+      >
+        {MACHINE_TEXT[machine.state]}
+        {machine.state === 'drifted' ? ` (${machine.links} links)` : ''}
+      </button>
+    </div>
+  )
+}
