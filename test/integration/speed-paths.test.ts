@@ -10,7 +10,6 @@ import { runInNamespaces } from '../../electron/core/exec/many-netns.ts'
 import { Runner } from '../../electron/core/exec/runner.ts'
 import type { Op } from '../../shared/plan/op.ts'
 import { Phase } from '../../shared/plan/op.ts'
-import { scenarioPath } from '../support/scenarios.ts'
 import { missingLabHost, testPrefix } from './support/lab-host.ts'
 import { sweep } from './support/machine.ts'
 
@@ -165,29 +164,32 @@ describe.skipIf(skipReason !== null)('the host’s capabilities, kept between pa
   const prefix = testPrefix()
   const stateDir = `/tmp/patchbay-test-state/${prefix}`
   const bin = new URL('../../bin/patchbay.js', import.meta.url).pathname
-  const lab = scenarioPath('single-host-vlan.yaml')
-  const status = () =>
-    execa(process.execPath, [bin, 'status', lab, '--json'], {
+  // Only a command that may change the machine probes (plan and status only read the cache): the
+  // destroy of a lab that was never applied, which finds nothing of its own to remove.
+  const lab = `${stateDir}.yaml`
+  const destroy = () =>
+    execa(process.execPath, [bin, 'destroy', lab, '--json'], {
       env: { PATCHBAY_STATE_DIR: stateDir },
       reject: false,
     })
-  afterAll(() => execa('rm', ['-rf', stateDir]))
+  afterAll(() => execa('rm', ['-rf', stateDir, lab]))
 
   it('are probed once, read by the next process, and probed again when the machine changed', async () => {
-    await status()
+    writeFileSync(lab, `patchbay: 1\nname: ${prefix}-caps\nnodes:\n  ${prefix}a: { kind: netns }\n`)
+    await destroy()
     const file = `${stateDir}/capabilities.json`
     const first = JSON.parse(readFileSync(file, 'utf8')) as { fingerprint: string; found: { ovs: boolean } }
     expect(first.found.ovs).toBe(true)
     // A second process finds them: the file is not written again.
     const written = statSync(file).mtimeMs
-    await status()
+    await destroy()
     expect(statSync(file).mtimeMs).toBe(written)
     // A machine that changed (another boot, a module loaded) has another fingerprint: probe again.
     writeFileSync(
       file,
       JSON.stringify({ fingerprint: 'another machine', found: { ...first.found, ovs: false } }),
     )
-    await status()
+    await destroy()
     const again = JSON.parse(readFileSync(file, 'utf8')) as typeof first
     expect(again).toEqual(first)
   })

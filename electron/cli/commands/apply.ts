@@ -1,9 +1,8 @@
 import type { ApplyReply } from '../../../shared/api/contract.ts'
 import { ExitCode } from '../../../shared/api/exit-codes.ts'
 import { applyReply } from '../../core/apply-reply.ts'
-import { createEngine } from '../../core/create-engine.ts'
 import type { ApplyOutcome } from '../../core/engine.ts'
-import { labOrExit, opLine, printPlanProblems, problemsExitCode } from '../engine-input.ts'
+import { labOrExit, machineEngine, opLine, printPlanProblems, problemsExitCode } from '../engine-input.ts'
 import type { CliIo } from '../io.ts'
 
 type Options = { json?: boolean }
@@ -19,7 +18,8 @@ export async function destroyCommand(io: CliIo, path: string, options: Options):
 async function run(io: CliIo, path: string, options: Options, verb: 'apply' | 'destroy'): Promise<ExitCode> {
   const lab = await labOrExit(io, path)
   if (typeof lab === 'number') return lab
-  const engine = createEngine()
+  const engine = machineEngine(io, verb, 'change')
+  if (typeof engine === 'number') return engine
   const started = performance.now()
   const progress = options.json
     ? undefined

@@ -2,8 +2,8 @@ import type { DomainsReply } from '../../../shared/api/contract.ts'
 import { ExitCode } from '../../../shared/api/exit-codes.ts'
 import { domainsReply } from '../../../shared/api/replies.ts'
 import { broadcastDomains } from '../../../shared/l2/domains.ts'
-import { createEngine } from '../../core/create-engine.ts'
 import { observedLab } from '../../core/observed-lab.ts'
+import { machineEngine } from '../engine-input.ts'
 import type { CliIo } from '../io.ts'
 import { loadLabArg, printProblems } from '../lab-input.ts'
 
@@ -18,9 +18,12 @@ export async function domainsCommand(
     return ExitCode.invalid
   }
   // --observed: the same computation over the lab as the kernel and OVS have it.
-  const lab = options.observed
-    ? observedLab(loaded.lab, await createEngine().observe(loaded.lab))
-    : loaded.lab
+  let lab = loaded.lab
+  if (options.observed) {
+    const engine = machineEngine(io, 'domains --observed', 'look')
+    if (typeof engine === 'number') return engine
+    lab = observedLab(loaded.lab, await engine.observe(loaded.lab))
+  }
   const analysis = broadcastDomains(lab)
   const { domains } = analysis
   if (options.json) {

@@ -1,14 +1,15 @@
 import type { PlanReply } from '../../../shared/api/contract.ts'
 import { ExitCode } from '../../../shared/api/exit-codes.ts'
 import { opReply } from '../../../shared/api/replies.ts'
-import { createEngine } from '../../core/create-engine.ts'
-import { labOrExit, opLine, printPlanProblems, problemsExitCode } from '../engine-input.ts'
+import { labOrExit, machineEngine, opLine, printPlanProblems, problemsExitCode } from '../engine-input.ts'
 import type { CliIo } from '../io.ts'
 
 export async function planCommand(io: CliIo, path: string, options: { json?: boolean }): Promise<ExitCode> {
   const lab = await labOrExit(io, path)
   if (typeof lab === 'number') return lab
-  const plan = await createEngine().plan(lab)
+  const engine = machineEngine(io, 'plan', 'look')
+  if (typeof engine === 'number') return engine
+  const plan = await engine.plan(lab)
   if (options.json) {
     const reply: PlanReply = { lab: lab.name, ops: plan.ops.map(opReply), problems: [...plan.problems] }
     io.stdout(`${JSON.stringify(reply)}\n`)

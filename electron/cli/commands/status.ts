@@ -1,14 +1,14 @@
 import type { StatusReply } from '../../../shared/api/contract.ts'
 import { ExitCode } from '../../../shared/api/exit-codes.ts'
-import { createEngine } from '../../core/create-engine.ts'
 import { labStatus } from '../../core/status.ts'
-import { labOrExit } from '../engine-input.ts'
+import { labOrExit, machineEngine } from '../engine-input.ts'
 import type { CliIo } from '../io.ts'
 
 export async function statusCommand(io: CliIo, path: string, options: { json?: boolean }): Promise<ExitCode> {
   const lab = await labOrExit(io, path)
   if (typeof lab === 'number') return lab
-  const engine = createEngine()
+  const engine = machineEngine(io, 'status', 'look')
+  if (typeof engine === 'number') return engine
   const observed = await engine.observe(lab)
   const report = labStatus(lab, observed, { places: engine.places(lab), dhcp: engine.dhcp(lab) })
   const capabilities = observed.hosts.local?.capabilities

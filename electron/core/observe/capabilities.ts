@@ -1,13 +1,24 @@
 // What this host's kernel and Open vSwitch can do, found by trying it once in a throwaway namespace:
-// the only honest test, since a missing feature shows only as an error when used.
+// the only honest test, since a missing feature shows only as an error when used. Commands that
+// only look (plan, status, domains) never try: they read the cache, or else the kernel's config.
 import { createHash, randomBytes } from 'node:crypto'
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { release } from 'node:os'
 import { dirname } from 'node:path'
+import { gunzipSync } from 'node:zlib'
 import type { Capabilities } from '../../../shared/plan/observed.ts'
 import { failedBatchLines } from '../exec/ip-batch.ts'
 import type { Runner } from '../exec/runner.ts'
 
 let cached: Promise<Capabilities> | null = null
+
+/** Runners of commands that may only look: they never create a namespace or a bridge to probe. */
+const lookOnly = new WeakSet<Runner>()
+
+/** From now on, capabilities asked for through `run` are found without changing the machine. */
+export function probeWithoutChanging(run: Runner): void {
+  lookOnly.add(run)
+}
 
 /**
  * Detected once per process, and kept in `cacheFile` for the next one (a `patchbay` command is a
@@ -15,6 +26,9 @@ let cached: Promise<Capabilities> | null = null
  * module, or restarted Open vSwitch.
  */
 export function hostCapabilities(run: Runner, cacheFile?: string): Promise<Capabilities> {
+  if (lookOnly.has(run) && !cached)
+    // Not kept: a guess from the kernel's config must not stand in for a probe for apply later.
+    return fromCache(cacheFile, cacheFile ? fingerprint() : '') ?? fromKernelConfig(run)
   if (!cached) {
     // Taken before probing: a machine that changes during the probe is probed again next time.
     const now = cacheFile ? fingerprint() : ''
@@ -60,6 +74,43 @@ function toCache(cacheFile: string | undefined, now: string, found: Capabilities
     }
   }
   return found
+}
+
+/**
+ * Capabilities read, never tried: the kernel's build config (/proc/config.gz, or /boot/config-*)
+ * says which device types exist, `ovs-vsctl show` whether Open vSwitch answers. An option built as
+ * a module counts when this kernel has a module tree. Without a readable config the features count
+ * as present: a command that only looks must not say "cannot" without evidence, and apply probes
+ * for real before it runs anything.
+ */
+async function fromKernelConfig(run: Runner): Promise<Capabilities> {
+  const config = kernelConfig()
+  const has = (option: string): boolean => {
+    if (config === null) return true
+    const value = new RegExp(`^CONFIG_${option}=(\\w+)$`, 'm').exec(config)?.[1]
+    return value === 'y' || (value === 'm' && existsSync(`/lib/modules/${release()}`))
+  }
+  const ovs = (await run.run(['ovs-vsctl', '--timeout=5', 'show'], { allowFailure: true })).exitCode === 0
+  return {
+    ovs,
+    ovsKernelDatapath: ovs && has('OPENVSWITCH'),
+    vlan8021q: has('VLAN_8021Q'),
+    bridgeVlanFiltering: has('BRIDGE_VLAN_FILTERING'),
+    macvlan: has('MACVLAN'),
+    dhcpClient: await dhcpClient(run),
+  }
+}
+
+function kernelConfig(): string | null {
+  try {
+    return gunzipSync(readFileSync('/proc/config.gz')).toString('utf8')
+  } catch {
+    try {
+      return readFileSync(`/boot/config-${release()}`, 'utf8')
+    } catch {
+      return null
+    }
+  }
 }
 
 async function probe(run: Runner): Promise<Capabilities> {
