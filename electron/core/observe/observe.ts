@@ -1,7 +1,6 @@
 // Reads the machine into the observed model: the host's interfaces, OVS, and for every guest of the
 // lab its namespace's interfaces and default routes. Reads run in parallel; nothing is changed.
-import { readdir, readFile, readlink, stat } from 'node:fs/promises'
-import { join } from 'node:path'
+import { readdir, readlink, stat } from 'node:fs/promises'
 import { gateways, LOCAL_HOST, nodeHost } from '../../../shared/lab/normalize.ts'
 import type { GuestLink, Lab } from '../../../shared/lab/schema.ts'
 import { type HostPlace, LOCAL_PLACE } from '../../../shared/plan/context.ts'
@@ -14,7 +13,6 @@ import {
 import type {
   GuestNetns,
   Observed,
-  ObservedDhcpClient,
   ObservedGuest,
   ObservedHost,
   ObservedOvs,
@@ -26,6 +24,7 @@ import { isTemporaryNetns, runInNamespaces } from '../exec/many-netns.ts'
 import { checkSameProcess, type ObservedPid, processStartTime } from '../exec/pid-check.ts'
 import type { Runner } from '../exec/runner.ts'
 import { hostCapabilities } from './capabilities.ts'
+import { observeDhcpClients } from './dhcp-clients.ts'
 import { parseDefaultRoutes, parseInterfaces, splitBatchJson } from './ip-json.ts'
 import { parseOvs } from './ovs-json.ts'
 
@@ -202,26 +201,6 @@ async function observeHost(
     })),
     capabilities,
   }
-}
-
-/** The lab's DHCP clients that still run: a pid file each, checked against /proc. */
-async function observeDhcpClients(dir: string): Promise<ObservedDhcpClient[]> {
-  const files = await readdir(dir).catch(() => [] as string[])
-  const clients = await Promise.all(
-    files
-      .filter((f) => f.endsWith('.pid'))
-      .map(async (file): Promise<ObservedDhcpClient | null> => {
-        const linkId = file.slice(0, -'.pid'.length)
-        const pid = Number((await readFile(join(dir, file), 'utf8').catch(() => '')).trim())
-        const cmdline = pid > 0 ? await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '') : ''
-        if (!cmdline.includes('udhcpc')) return null
-        const lease = await readFile(join(dir, `${linkId}.json`), 'utf8').catch(() => null)
-        const address = lease ? ((JSON.parse(lease) as { address?: string }).address ?? null) : null
-        const netns = await readlink(`/proc/${pid}/ns/net`).catch(() => null)
-        return { linkId, pid, address, ...(netns ? { netns } : {}) }
-      }),
-  )
-  return clients.filter((c): c is ObservedDhcpClient => c !== null)
 }
 
 async function listNetns(): Promise<string[]> {
