@@ -32,10 +32,15 @@ describe('the package build configuration', () => {
     )
   })
 
-  it('gives the helper a polkit action of its own, kept for the session, for the installed path', () => {
+  it('gives the helper a polkit action of its own, a password each time, for the installed path', () => {
     const policy = readFileSync(join(root, 'build', 'org.patchbay.helper.policy'), 'utf8')
     expect(policy).toContain('<action id="org.patchbay.helper">')
-    expect(policy).toContain('<allow_active>auth_admin_keep</allow_active>')
+    // Never kept (auth_admin_keep): meanwhile any process of the user could apply any lab as root.
+    expect([...policy.matchAll(/<(allow_\w+)>([^<]*)</g)].map((m) => [m[1], m[2]])).toEqual([
+      ['allow_any', 'auth_admin'],
+      ['allow_inactive', 'auth_admin'],
+      ['allow_active', 'auth_admin'],
+    ])
     expect(policy).toContain('/opt/patchbay/resources/patchbay-helper')
   })
 })
