@@ -44,8 +44,20 @@ describe.skipIf(skipReason !== null)('many namespaces through a few processes', 
     const result = await runInNamespaces(
       runner,
       [
-        ...names.map((name) => ({ ns: { name }, lines: ['link show', 'addr show'] })),
-        { ns: { pid }, lines: ['link show', 'addr show'] },
+        ...names.map((name) => ({
+          ns: { name },
+          lines: [
+            ['link', 'show'],
+            ['addr', 'show'],
+          ],
+        })),
+        {
+          ns: { pid },
+          lines: [
+            ['link', 'show'],
+            ['addr', 'show'],
+          ],
+        },
       ],
       { ipOptions: ['-j'] },
     )
@@ -64,7 +76,10 @@ describe.skipIf(skipReason !== null)('many namespaces through a few processes', 
   it('says how far each batch got when one fails, and runs nothing after it in that process', async () => {
     const runner = new Runner()
     const lines = (i: number) =>
-      i === 1 ? ['link set lo up', 'addr add 10.9.9.9/24 dev nosuch', 'link set m1 up'] : ['link set lo up']
+      (i === 1
+        ? ['link set lo up', 'addr add 10.9.9.9/24 dev nosuch', 'link set m1 up']
+        : ['link set lo up']
+      ).map((line) => line.split(' '))
     const result = await runInNamespaces(
       runner,
       names.slice(0, 2).map((name, i) => ({ ns: { name }, lines: lines(i) })),
@@ -85,7 +100,7 @@ describe.skipIf(skipReason !== null)('many namespaces through a few processes', 
     const live = `.patchbay-${sleepers[0]!.pid}-1`
     symlinkSync('/proc/self/ns/net', `/run/netns/${stale}`)
     symlinkSync('/proc/self/ns/net', `/run/netns/${live}`)
-    await runInNamespaces(new Runner(), [{ ns: { name: names[0]! }, lines: ['link show lo'] }])
+    await runInNamespaces(new Runner(), [{ ns: { name: names[0]! }, lines: [['link', 'show', 'lo']] }])
     expect(temporaryNames(stale, live)).toEqual([live])
     await execa('rm', ['-f', `/run/netns/${live}`])
   })

@@ -3,6 +3,7 @@
 // with the tool's own words.
 import { execArgv, ipPrefix, type Op, type OpExec, ovsPrefix } from '../../../shared/plan/op.ts'
 import type { ContainerRuntime } from '../drivers/container-runtime.ts'
+import { batchScript, checkExecWords } from '../exec/batch-line.ts'
 import { batchMessage, failedBatchLine } from '../exec/ip-batch.ts'
 import { runInNamespaces } from '../exec/many-netns.ts'
 import { checkSameProcess, type ObservedPid, processStartTime } from '../exec/pid-check.ts'
@@ -39,6 +40,8 @@ class StepFailed extends Error {
 
 export async function executePlan(ops: readonly Op[], deps: ExecuteDeps): Promise<ExecuteResult> {
   const done: Op[] = []
+  const unsafe = refusedOp(ops)
+  if (unsafe) return { ok: false, done, failed: unsafe, rolledBack: [], rollbackErrors: [] }
   const pids = new PidCache(deps.containers, deps.pids)
   const finish = (op: Op) => {
     done.push(op)
@@ -76,6 +79,19 @@ export async function executePlan(ops: readonly Op[], deps: ExecuteDeps): Promis
     const rollback = await rollBack(done, deps, pids)
     return { ok: false, done, failed, ...rollback }
   }
+}
+
+/** The first op (or its undo) whose words could say more than the op: then nothing runs at all. */
+function refusedOp(ops: readonly Op[]): { op: Op; error: string } | null {
+  for (const op of ops) {
+    try {
+      checkExecWords(op.exec)
+      if (op.inverse) checkExecWords(op.inverse)
+    } catch (e) {
+      return { op, error: (e as Error).message }
+    }
+  }
+  return null
 }
 
 /**
@@ -123,9 +139,7 @@ async function runGuestBatches(
   const prepared = await Promise.all(
     batches.map(async (batch) => ({
       ns: batch.target.kind === 'netns' ? { name: batch.target.name } : await pids.process(batch.target.name),
-      lines: (await Promise.all(batch.ops.map((op) => resolve(execOf(op, 'ip').line, pids)))).map((l) =>
-        l.join(' '),
-      ),
+      lines: await Promise.all(batch.ops.map((op) => resolve(execOf(op, 'ip').line, pids))),
     })),
   )
   const result = await runInNamespaces(deps.run, prepared)
@@ -188,7 +202,7 @@ async function runBatch(
     const script =
       batch.tool === 'ip' ? await deletingAsGroup(ops, lines, prefix, deps.run) : ops.map(oneLine(lines))
     const result = await deps.run.run([...prefix, '-batch', '-'], {
-      input: `${script.map((l) => l.line.join(' ')).join('\n')}\n`,
+      input: batchScript(script.map((l) => l.line)),
       allowFailure: true,
     })
     if (result.exitCode === 0) {

@@ -8,6 +8,7 @@
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs'
 import { availableParallelism, tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { batchLine, batchScript, unsafeBatchWord } from './batch-line.ts'
 import { batchMessage, failedBatchLine } from './ip-batch.ts'
 import { holdProcessNetns, type ObservedPid } from './pid-check.ts'
 import type { Runner } from './runner.ts'
@@ -17,8 +18,8 @@ export type NsRef = { readonly name: string } | ObservedPid
 
 export interface NsBatch {
   readonly ns: NsRef
-  /** `ip` batch lines; in read mode each must print exactly one line (use -j). */
-  readonly lines: readonly string[]
+  /** `ip` batch commands, as words; in read mode each must print exactly one line (use -j). */
+  readonly lines: readonly (readonly string[])[]
 }
 
 export interface ManyResult {
@@ -48,7 +49,7 @@ export async function runInNamespaces(
   if (batches.length === 0) return { outputs, linesDone, failures }
   removeStaleNames()
   // The files are named on ip's batch lines, which split at blanks: a TMPDIR with one will not do.
-  const dir = mkdtempSync(join(/\s/.test(tmpdir()) ? '/tmp' : tmpdir(), 'patchbay-ns-'))
+  const dir = mkdtempSync(join(unsafeBatchWord(tmpdir()) === null ? tmpdir() : '/tmp', 'patchbay-ns-'))
   const named: string[] = []
   const held: { close(): void }[] = []
   try {
@@ -57,7 +58,7 @@ export async function runInNamespaces(
     const commands: string[] = []
     batches.forEach((batch, i) => {
       const file = join(dir, `${i}.batch`)
-      writeFileSync(file, `${batch.lines.join('\n')}\n`)
+      writeFileSync(file, batchScript(batch.lines))
       let name: string
       if ('name' in batch.ns) name = batch.ns.name
       else {
@@ -76,7 +77,7 @@ export async function runInNamespaces(
         named.push(name)
       }
       runnable.push(i)
-      commands.push(['netns', 'exec', name, 'ip', ...(options.ipOptions ?? []), '-batch', file].join(' '))
+      commands.push(batchLine(['netns', 'exec', name, 'ip', ...(options.ipOptions ?? []), '-batch', file]))
     })
     const processes = Math.max(1, Math.min(availableParallelism(), 4, commands.length))
     const size = Math.ceil(commands.length / processes)

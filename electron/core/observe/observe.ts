@@ -148,7 +148,13 @@ async function observeHost(
   ].filter((g) => !v6.has(g.node))
   const read = await runInNamespaces(
     deps.run,
-    toRead.map((g) => ({ ns: g.ns, lines: ['addr show', 'route show default'] })),
+    toRead.map((g) => ({
+      ns: g.ns,
+      lines: [
+        ['addr', 'show'],
+        ['route', 'show', 'default'],
+      ],
+    })),
     { ipOptions: ['-s', '-j', '-d'] },
   )
   const inside = new Map(
