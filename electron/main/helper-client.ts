@@ -11,8 +11,10 @@ import { checkLab } from '../../shared/lab/check.ts'
 import { loadLab } from '../../shared/lab/load.ts'
 import { LOCAL_HOST } from '../../shared/lab/normalize.ts'
 import type { Lab } from '../../shared/lab/schema.ts'
+import { simulatedHostPlace } from '../../shared/plan/device-names.ts'
 import type { ObservedHost } from '../../shared/plan/observed.ts'
 import { planLab } from '../../shared/plan/plan.ts'
+import { defaultStateDir } from '../core/apply/state-file.ts'
 
 export type Handlers = { [C in ApiCall]: (req: ApiRequest<C>) => Promise<ApiReply<C>> }
 /** The calls that need the engine; the file calls are the app's own (core/file-calls.ts). */
@@ -90,14 +92,7 @@ const unseenHost: ObservedHost = {
 
 const unseenPlaces = (lab: Lab) =>
   Object.fromEntries(
-    Object.keys(lab.hosts ?? {}).map((h) => [
-      h,
-      {
-        netns: `${lab.name}-${h}`,
-        ovsDb: `/var/lib/patchbay/ovs/${lab.name}-${h}/db.sock`,
-        ovsDir: `/var/lib/patchbay/ovs/${lab.name}-${h}`,
-      },
-    ]),
+    Object.keys(lab.hosts ?? {}).map((h) => [h, simulatedHostPlace(lab.name, h, defaultStateDir())]),
   )
 
 /** What a user without root and without the helper can still do: draw, validate, see domains, plan. */

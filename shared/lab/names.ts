@@ -67,3 +67,18 @@ export function labNameProblem(name: string): string | null {
   if (LAB_NAME.test(name)) return null
   return `${JSON.stringify(name)} is not a lab name: use 1-32 of a-z 0-9 -, not starting or ending with -`
 }
+
+// The grammar of link ids (normalize.ts linkIds), for ids read back from the machine: a guest link
+// `node:ifname`, a wire `a~b` or a tunnel `a~b~vxlanN`, either with `#N` when parallel.
+const NODE_PART = '[A-Za-z0-9][A-Za-z0-9_.-]{0,62}'
+const IFNAME_PART = '[A-Za-z0-9_.][A-Za-z0-9_.-]{0,14}'
+const LINK_ID = new RegExp(
+  `^(?:${NODE_PART}:${IFNAME_PART}|${NODE_PART}~${NODE_PART}(?:~vxlan[0-9]{0,8})?)(?:#[0-9]{1,6})?$`,
+)
+const NODE_ID = new RegExp(`^${NODE_PART}$`)
+const IFNAME_ID = new RegExp(`^${IFNAME_PART}$`)
+
+export const isLinkId = (text: string): boolean => LINK_ID.test(text)
+export const isNodeName = (text: string): boolean => NODE_ID.test(text)
+export const isLabName = (text: string): boolean => LAB_NAME.test(text)
+export const isIfname = (text: string): boolean => IFNAME_ID.test(text) && text !== '.' && text !== '..'

@@ -2,9 +2,10 @@
 // status and destroy agree on them without asking each other.
 import { md5 } from '@noble/hashes/legacy.js'
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js'
-import { IFNAME_MAX_BYTES } from '../lab/names.ts'
+import { IFNAME_MAX_BYTES, isIfname, isLabName, isLinkId, isNodeName } from '../lab/names.ts'
 import { guestIfname } from '../lab/normalize.ts'
 import type { GuestLink, Lab, LabNode, WireLink } from '../lab/schema.ts'
+import type { HostPlace } from './context.ts'
 
 const shortHash = (text: string, length: number): string =>
   bytesToHex(md5(utf8ToBytes(text))).slice(0, length)
@@ -31,12 +32,32 @@ export const wireEnds = (labName: string, wire: WireLink): [string, string] =>
   ]
 
 /**
- * The Docker name of a container node. One the lab creates is `<lab>-<node>` (as containerlab
- * does): two labs with a node `test1` cannot meet, and one-letter node names stay valid for Docker.
+ * The Docker name of a container node. One the lab creates is `<lab>.<node>` (containerlab's
+ * `clab-<lab>-<node>` idea, collision-free): two labs with a node `test1` cannot meet, and
+ * one-letter node names stay valid for Docker.
  * One the lab only uses (no image) is the container of that very name.
  */
 export const containerName = (labName: string, nodeName: string, node: LabNode | undefined): string =>
-  node?.kind === 'container' && node.image !== undefined ? `${labName}-${nodeName}` : nodeName
+  node?.kind === 'container' && node.image !== undefined ? labScoped(labName, nodeName) : nodeName
+
+/**
+ * A machine-wide name made from the lab's name and one of its own: `<lab>.<name>`. Lab names
+ * have no `.`, so the first `.` ends the lab's part: lab `a` with `b-c` and lab `a-b` with `c`
+ * give `a.b-c` and `a-b.c`, never the same name (with `-` between, both were `a-b-c`).
+ */
+export const labScoped = (labName: string, name: string): string => `${labName}.${name}`
+
+/** The netns of a simulated host. */
+export const simulatedHostNetns = (labName: string, host: string): string => labScoped(labName, host)
+
+/**
+ * Where a simulated host lives: its netns, and its OVS files in a directory per lab, then per host
+ * (`<stateDir>/ovs/<lab>/<host>`), which two labs cannot share either.
+ */
+export function simulatedHostPlace(labName: string, host: string, stateDir: string): HostPlace {
+  const ovsDir = `${stateDir.replace(/\/+$/, '')}/ovs/${labName}/${host}`
+  return { netns: simulatedHostNetns(labName, host), ovsDir, ovsDb: `${ovsDir}/db.sock` }
+}
 
 /**
  * The devices a wire is made of: its two veth ends (or tunnel ends), except that the cable between
@@ -71,15 +92,31 @@ export type Mark =
   | { lab: string; kind: 'wire'; id: string; end: 'a' | 'b' }
   | { lab: string; kind: 'phys'; id: string; nic: string }
 
+/**
+ * A mark read back from the machine, or null. Marks are untrusted: a guest with CAP_NET_ADMIN
+ * writes its own interfaces' aliases. So every part must match the grammar of what patchbay
+ * writes (lab and node names, link ids, interface names), whole; anything else is no mark at all.
+ */
 export function parseMark(alias: string | null | undefined): Mark | null {
-  if (!alias?.startsWith(`${MARK_PREFIX}:`)) return null
+  if (!alias?.startsWith(`${MARK_PREFIX}:`) || alias.length > 256) return null
   const [, lab, kind, ...rest] = alias.split(':')
-  if (!lab || rest.length === 0) return null
-  if (kind === 'link' || kind === 'node') return { lab, kind, id: rest.join(':') }
-  const [first, ...id] = rest
-  if (kind === 'wire' && (first === 'a' || first === 'b') && id.length > 0)
-    return { lab, kind, id: id.join(':'), end: first }
-  if (kind === 'phys' && first && id.length > 0) return { lab, kind, id: id.join(':'), nic: first }
+  if (lab === undefined || !isLabName(lab) || rest.length === 0) return null
+  if (kind === 'link') {
+    const id = rest.join(':')
+    return isLinkId(id) ? { lab, kind, id } : null
+  }
+  if (kind === 'node') {
+    // A simulated host marks its namespace's lo as `node:host:<name>`.
+    const id = rest.join(':')
+    const name = id.startsWith('host:') ? id.slice('host:'.length) : id
+    return isNodeName(name) ? { lab, kind, id } : null
+  }
+  const [first, ...more] = rest
+  const id = more.join(':')
+  if (kind === 'wire' && (first === 'a' || first === 'b') && isLinkId(id))
+    return { lab, kind, id, end: first }
+  if (kind === 'phys' && first !== undefined && isIfname(first) && isLinkId(id))
+    return { lab, kind, id, nic: first }
   return null
 }
 

@@ -97,7 +97,7 @@ describe.skipIf(skipReason !== null)('DHCP from a real dnsmasq', () => {
     const pidFile = `${engine.dhcp(lab).dir}/${linkId}.pid`
     const old = Number(readFileSync(pidFile, 'utf8'))
     expect(alive(old)).toBe(true)
-    await execa('docker', ['restart', '-t', '0', `${lab.name}-${prefix}c`])
+    await execa('docker', ['restart', '-t', '0', `${lab.name}.${prefix}c`])
     const { plan, result } = await engine.apply(lab)
     expect(result?.ok).toBe(true)
     expect(plan.ops.map((op) => op.id)).toContain(`dhcp.release:${linkId}`)
@@ -105,7 +105,7 @@ describe.skipIf(skipReason !== null)('DHCP from a real dnsmasq', () => {
     // The old client kept the old namespace (and its veth) alive; it is gone now.
     expect(alive(old)).toBe(false)
     const client = Number(readFileSync(pidFile, 'utf8'))
-    const container = (await execa('docker', ['inspect', '-f', '{{.State.Pid}}', `${lab.name}-${prefix}c`]))
+    const container = (await execa('docker', ['inspect', '-f', '{{.State.Pid}}', `${lab.name}.${prefix}c`]))
       .stdout
     expect(readlinkSync(`/proc/${client}/ns/net`)).toBe(readlinkSync(`/proc/${container}/ns/net`))
     const status = labStatus(lab, await engine.observe(lab), { dhcp: engine.dhcp(lab) })

@@ -36,13 +36,13 @@ describe('planning the single-host VLAN scenario on an empty machine', () => {
       'ovs-vsctl --may-exist add-br ovs0 -- set bridge ovs0 datapath_type=netdev external_ids:patchbay-lab=single-host-vlan',
     )
     expect(argv).toContain(
-      'ip link add test1-eth1 type veth peer name eth1 netns {pid:single-host-vlan-test1}',
+      'ip link add test1-eth1 type veth peer name eth1 netns {pid:single-host-vlan.test1}',
     )
     expect(argv).toContain(
       'ovs-vsctl --may-exist add-port ovs0 test3-eth1 tag=200 -- set port test3-eth1 external_ids:patchbay-lab=single-host-vlan external_ids:patchbay-link=test3:eth1',
     )
     expect(argv).toContain(
-      'nsenter -t {pid:single-host-vlan-test2} -n ip addr add 10.0.0.2/24 brd + dev eth1',
+      'nsenter -t {pid:single-host-vlan.test2} -n ip addr add 10.0.0.2/24 brd + dev eth1',
     )
   })
 
