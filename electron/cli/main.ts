@@ -1,6 +1,7 @@
 // The `patchbay` command line: a thin adapter that reads files, calls the shared core and prints.
 import { Command, CommanderError, Option } from 'commander'
 import { ExitCode } from '../../shared/api/exit-codes.ts'
+import { CapabilityError } from '../core/errors.ts'
 import { applyCommand, destroyCommand } from './commands/apply.ts'
 import { domainsCommand } from './commands/domains.ts'
 import { exportCommand } from './commands/export.ts'
@@ -147,6 +148,10 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     if (e instanceof InputError) {
       io.stderr(`patchbay: ${e.message}\n`)
       return ExitCode.invalid
+    }
+    if (e instanceof CapabilityError) {
+      io.stderr(`patchbay: ${e.message}\n`)
+      return ExitCode.capability
     }
     throw e
   }

@@ -2,11 +2,13 @@
 // `serve` and the desktop app all call this; none of them runs a command of its own.
 
 import { mkdirSync, rmSync } from 'node:fs'
-import { join } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import { broadcastDomains } from '../../shared/l2/domains.ts'
-import type { Lab } from '../../shared/lab/schema.ts'
+import { linkIds, nodeHost } from '../../shared/lab/normalize.ts'
+import { isGuestLink, type Lab } from '../../shared/lab/schema.ts'
 import { pipeworkLine } from '../../shared/pipework/export.ts'
 import type { DhcpPlace, HostPlace } from '../../shared/plan/context.ts'
+import { simulatedHostPlace } from '../../shared/plan/device-names.ts'
 import type { Observed } from '../../shared/plan/observed.ts'
 import type { Op } from '../../shared/plan/op.ts'
 import { type Plan, planDestroy, planLab } from '../../shared/plan/plan.ts'
@@ -54,7 +56,8 @@ export class Engine {
   constructor(options: EngineOptions) {
     this.run = options.run ?? new Runner()
     this.containers = options.containers
-    this.stateDir = options.stateDir ?? defaultStateDir()
+    // Absolute, so that the paths the planner writes into ops match what the journal accepts back.
+    this.stateDir = resolve(options.stateDir ?? defaultStateDir())
   }
 
   /** Where the lab's simulated hosts live: a netns each, and an OVS instance under the state dir. */
@@ -62,15 +65,14 @@ export class Engine {
     const places: Record<string, HostPlace> = {}
     for (const [host, spec] of Object.entries(lab.hosts ?? {})) {
       if (!spec.netns) continue
-      const ovsDir = join(this.stateDir, 'ovs', `${lab.name}-${host}`)
-      places[host] = { netns: `${lab.name}-${host}`, ovsDir, ovsDb: join(ovsDir, 'db.sock') }
+      places[host] = simulatedHostPlace(lab.name, host, this.stateDir)
     }
     return places
   }
 
   async observe(lab: Lab): Promise<Observed> {
-    const knownNetns = new StateFile(this.stateDir, lab.name).read().netns
-    return observeLab(lab, {
+    const { netns: knownNetns, movedNics } = new StateFile(this.stateDir, lab.name).read()
+    const observed = await observeLab(lab, {
       run: this.run,
       containers: this.containers,
       knownNetns,
@@ -78,6 +80,14 @@ export class Engine {
       dhcpDir: this.dhcp(lab).dir,
       capabilitiesFile: join(this.stateDir, 'capabilities.json'),
     })
+    // Only NICs this state dir says the lab moved into guests may be given back (removals.ts).
+    const hosts = Object.fromEntries(
+      Object.entries(observed.hosts).map(([host, seen]) => [
+        host,
+        { ...seen, movedNics: movedNics.filter((m) => m.host === host) },
+      ]),
+    )
+    return { hosts }
   }
 
   /** Where the lab's DHCP clients keep pid and lease files, and the event script they run. */
@@ -145,8 +155,9 @@ export class Engine {
     if (result.ok) {
       new StateFile(this.stateDir, lab.name).remove()
       // The simulated hosts' OVS databases and logs go with them.
-      for (const place of Object.values(this.places(lab)))
-        if (place.ovsDir) rmSync(place.ovsDir, { recursive: true, force: true })
+      const places = Object.values(this.places(lab))
+      for (const place of places) if (place.ovsDir) rmSync(place.ovsDir, { recursive: true, force: true })
+      if (places[0]?.ovsDir) rmSync(dirname(places[0].ovsDir), { recursive: true, force: true })
       rmSync(this.dhcp(lab).dir, { recursive: true, force: true })
       // The pipework drop-in's record lists what this lab made; with it gone, so is the record
       // (else the next `patchbay pipework` would bring every destroyed link back).
@@ -184,16 +195,28 @@ export class Engine {
     return result
   }
 
-  /** Records the netns guests this lab made, so a later apply still finds them when the lab drops them. */
+  /**
+   * Records the netns guests this lab made, so a later apply still finds them when the lab drops
+   * them, and the NICs it moved into guests, the only ones a later run may move back.
+   */
   private remember(lab: Lab): void {
     const made = Object.entries(lab.nodes)
       .filter(([, n]) => n.kind === 'netns')
       .map(([name]) => name)
+    const ids = linkIds(lab.links ?? [])
+    const movedNics = (lab.links ?? []).flatMap((link, i) => {
+      const uplink = isGuestLink(link) && link.directPhys ? lab.nodes[link.to] : undefined
+      const guest = isGuestLink(link) ? lab.nodes[link.guest] : undefined
+      return uplink?.kind === 'uplink' && uplink.interface && guest
+        ? [{ host: nodeHost(guest), linkId: ids[i]!, nic: uplink.interface }]
+        : []
+    })
     const state = new StateFile(this.stateDir, lab.name)
     const earlier = state.read().netns
     state.write({
       lab: lab.name,
       netns: [...new Set([...earlier.filter((n) => made.includes(n)), ...made])].sort(),
+      movedNics,
     })
   }
 

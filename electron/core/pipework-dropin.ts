@@ -12,6 +12,7 @@ import { loadLab } from '../../shared/lab/load.ts'
 import { formatProblem } from '../../shared/lab/problem.ts'
 import { saveLab } from '../../shared/lab/save.ts'
 import type { GuestLink, Lab, LabNode } from '../../shared/lab/schema.ts'
+import { checkStateDir } from './apply/state-dir.ts'
 import { PIPEWORK_LAB, pipeworkLabPath } from './apply/state-file.ts'
 import type { Engine } from './engine.ts'
 
@@ -20,7 +21,7 @@ export { PIPEWORK_LAB, pipeworkLabPath }
 /** The lab of every pipework call so far, with its document so saving keeps it tidy. */
 export function readPipeworkLab(stateDir: string): { lab: Lab; document: Document | null } {
   const path = pipeworkLabPath(stateDir)
-  if (!existsSync(path))
+  if (!checkStateDir(stateDir, { create: false }) || !existsSync(path))
     return { lab: { patchbay: 1, name: PIPEWORK_LAB, nodes: {}, links: [] }, document: null }
   const loaded = loadLab(readFileSync(path, 'utf8'), path)
   if (!loaded.lab) throw new Error(`${path} is damaged:\n${loaded.problems.map(formatProblem).join('\n')}`)
@@ -89,7 +90,8 @@ export function withLink(lab: Lab, link: GuestLink, guest: LabNode, hostIf: LabN
 export function savePipeworkLab(stateDir: string, lab: Lab, document: Document | null): void {
   const checked = checkLab(lab)
   if (!checked.lab) throw new Error(checked.problems.map(formatProblem).join('\n'))
-  writeFileSync(pipeworkLabPath(stateDir), saveLab(checked.lab, document))
+  checkStateDir(stateDir, { create: true })
+  writeFileSync(pipeworkLabPath(stateDir), saveLab(checked.lab, document), { mode: 0o600 })
 }
 
 /**

@@ -121,6 +121,11 @@ export interface ObservedHost {
   /** Containers carrying this lab's label, including ones the lab no longer names. */
   readonly labContainers: readonly ObservedContainer[]
   readonly capabilities: Capabilities
+  /**
+   * Host NICs the lab's state file says it moved into guests (`directPhys`). A guest can write
+   * a `phys` mark on any interface of its own; only a NIC listed here is ever moved back.
+   */
+  readonly movedNics?: readonly { readonly linkId: string; readonly nic: string }[]
 }
 
 export interface Observed {

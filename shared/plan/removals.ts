@@ -1,5 +1,6 @@
 // What the lab made and no longer wants: found by its marks, never by its name alone, so a user's
 // own interfaces, bridges, namespaces and containers are never touched.
+import { isIfname } from '../lab/names.ts'
 import { LOCAL_HOST, nodeHost } from '../lab/normalize.ts'
 import { isGuestLink, isWire, type Lab } from '../lab/schema.ts'
 import { emptyPart, hostIp, ovsExec, type PlanContext, type PlanPart } from './context.ts'
@@ -89,7 +90,7 @@ export function planRemovals(ctx: PlanContext): PlanPart {
   }
   for (const device of ctx.observed.interfaces) {
     const mark = parseMark(device.alias)
-    if (mark?.lab !== lab) continue
+    if (mark?.lab !== lab || !isIfname(device.name)) continue
     if (mark.kind === 'wire' && want.wires.get(mark.id)?.[mark.end === 'a' ? 0 : 1] !== device.name) {
       // Deleting one end of a veth deletes both: only the first end is deleted. Tunnel ends are two.
       if (mark.end === 'a' || device.kind === 'vxlan') {
@@ -143,7 +144,16 @@ export function planRemovals(ctx: PlanContext): PlanPart {
   for (const guest of Object.values(ctx.observed.guests)) {
     for (const device of guest.interfaces) {
       const mark = parseMark(device.alias)
-      if (mark?.kind === 'phys' && mark.lab === lab && !want.macvlans.has(mark.id)) {
+      // Names read inside a guest are the guest's to choose: one that is no interface name is not ours.
+      if (!isIfname(device.name)) continue
+      const moved = (nic: string, linkId: string) =>
+        ctx.observed.movedNics?.some((m) => m.nic === nic && m.linkId === linkId) ?? false
+      if (
+        mark?.kind === 'phys' &&
+        mark.lab === lab &&
+        !want.macvlans.has(mark.id) &&
+        moved(mark.nic, mark.id)
+      ) {
         // A NIC moved in with --direct-phys goes back to the host under its own name.
         remove(`phys.return:${guest.node}:${device.name}`, {
           action: 'veth.delete',
