@@ -268,8 +268,8 @@ function partialMachine(lab: Lab): Observed {
     .get('local')!
     .push(
       iface({ name: 'gone-eth1', ifindex: ifindex++, alias: linkMark(lab.name, 'gone:eth1') }),
-      iface({ name: 'gone-a', ifindex: ifindex++, alias: wireMark(lab.name, 'wire99', 'a') }),
-      iface({ name: 'gone-b', ifindex: ifindex++, alias: wireMark(lab.name, 'wire99', 'b') }),
+      iface({ name: 'gone-a', ifindex: ifindex++, alias: wireMark(lab.name, 'gone1~gone2', 'a') }),
+      iface({ name: 'gone-b', ifindex: ifindex++, alias: wireMark(lab.name, 'gone1~gone2', 'b') }),
       iface({ name: 'gonebr', ifindex: ifindex++, kind: 'bridge', alias: nodeMark(lab.name, 'gonebr') }),
       iface({ name: 'users', ifindex: ifindex++, alias: linkMark('another-lab', 'x:eth1') }),
     )
@@ -331,6 +331,10 @@ function partialMachine(lab: Lab): Observed {
       : [],
   )
   dhcpClients.push({ linkId: 'gone:eth1', pid: 7999, netns: 'net:[1]', address: null })
+  const movedNics = (lab.links ?? []).flatMap((l, i) => {
+    const to = isGuestLink(l) && l.directPhys ? lab.nodes[l.to] : undefined
+    return to?.kind === 'uplink' ? [{ linkId: ids[i]!, nic: to.interface ?? 'eth7' }] : []
+  })
   const out: Record<string, ObservedHost> = {}
   hostNames.forEach((host, h) => {
     const bridges = Object.entries(lab.nodes)
@@ -349,6 +353,8 @@ function partialMachine(lab: Lab): Observed {
       labContainers:
         host === 'local' ? [{ name: `${lab.name}-old-container`, node: 'old-container', running: true }] : [],
       dhcpClients,
+      // The state file's record of the NICs the lab moved into guests: only such a NIC goes back.
+      ...(host === 'local' ? { movedNics: [...movedNics, { linkId: 'old-phys:p9', nic: 'eth5' }] } : {}),
     }
   })
   return { hosts: out }
