@@ -7,7 +7,17 @@ import { execFileSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 
 const event = process.argv[2]
-const { interface: ifname, ip, mask, router, serverid, PATCHBAY_LEASE_FILE: leaseFile } = process.env
+// What the DHCP server sent is as hostile as the server: only plain IPv4 addresses and a prefix
+// length get through to `ip` (as arguments, never a shell) and to the lease file status prints.
+const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/
+const ipv4 = (text) => (text && IPV4.test(text) ? text : undefined)
+const env = process.env
+const ifname = /^[A-Za-z0-9_.][A-Za-z0-9_.-]{0,14}$/.test(env.interface ?? '') ? env.interface : undefined
+const ip = ipv4(env.ip)
+const mask = /^([0-9]|[12][0-9]|3[0-2])$/.test(env.mask ?? '') ? env.mask : undefined
+const router = ipv4(env.router?.split(' ')[0])
+const serverid = ipv4(env.serverid)
+const leaseFile = env.PATCHBAY_LEASE_FILE
 const run = (...args) => execFileSync('ip', args, { stdio: 'inherit' })
 const read = (...args) => JSON.parse(execFileSync('ip', ['-j', ...args], { encoding: 'utf8' }) || '[]')
 const sleep = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms)
@@ -40,7 +50,7 @@ if (ifname && (event === 'deconfig' || event === 'leasefail')) {
 if (ifname && ip && (event === 'bound' || event === 'renew')) {
   run('-4', 'addr', 'flush', 'dev', ifname)
   run('addr', 'add', `${ip}/${mask || 24}`, 'dev', ifname)
-  const gateway = router?.split(' ')[0]
+  const gateway = router
   if (gateway) run('route', 'replace', 'default', 'via', gateway, 'dev', ifname)
   if (leaseFile)
     writeFileSync(
