@@ -88,8 +88,8 @@ describe('many namespaces, one of them a container whose pid was reused', () => 
   it('never enters it, says why, and runs the others', async () => {
     const run = new RecordingRunner()
     const result = await runInNamespaces(run, [
-      { ns: { pid: process.pid, started: '1' }, lines: ['addr show'] },
-      { ns: { name: 'pbtunit-ns' }, lines: ['addr show'] },
+      { ns: { pid: process.pid, started: '1' }, lines: [['addr', 'show']] },
+      { ns: { name: 'pbtunit-ns' }, lines: [['addr', 'show']] },
     ])
     expect(result.failures).toEqual([
       { batch: 0, message: expect.stringMatching(/belongs to another process/) },
