@@ -3,20 +3,23 @@
 // promiscuous, and never deleted; leaving the lab's OVS bridge or its own bridge sets it free.
 import { linuxBridgeFilters } from '../lab/normalize.ts'
 import type { LabNode, WireLink } from '../lab/schema.ts'
-import { emptyPart, hostIp, ovsExec, type PlanContext, type PlanPart } from './context.ts'
-import { OVS_LAB_KEY, OVS_LINK_KEY, OVS_PROMISC_KEY } from './device-names.ts'
+import { emptyPart, hostIp, type PlanContext, type PlanPart } from './context.ts'
 import { linkOps, Phase } from './op.ts'
+import { addPortExecs, ovsEndSettings } from './ovs-ports.ts'
 import { findNic } from './uplinks.ts'
-import { ovsEndSettings } from './wires.ts'
 
-export function planEnslave(
-  ctx: PlanContext,
-  wire: WireLink,
-  index: number,
-  id: string,
-  bridgeEnd: 0 | 1,
-  uplink: Extract<LabNode, { kind: 'uplink' }>,
-): PlanPart {
+export interface EnslavedNic {
+  readonly ctx: PlanContext
+  /** The wire between the bridge and the uplink, and its index and id in the lab. */
+  readonly wire: WireLink
+  readonly index: number
+  readonly id: string
+  /** Which end of the wire is the bridge. */
+  readonly bridgeEnd: 0 | 1
+  readonly uplink: Extract<LabNode, { kind: 'uplink' }>
+}
+
+export function planEnslave({ ctx, wire, index, id, bridgeEnd, uplink }: EnslavedNic): PlanPart {
   const part = emptyPart()
   const bridge = wire.between[bridgeEnd]
   const bridgeNode = ctx.lab.nodes[bridge]
@@ -63,30 +66,11 @@ export function planEnslave(
     const settings = ovsEndSettings(wire, bridgeEnd)
     const port = ctx.observed.ovs?.ports.find((p) => p.name === nic)
     if (port?.bridge === bridge) return part // settings drift of an enslaved NIC: left to the user's hands
-    const words = [
-      ...(settings.tag !== null ? [`tag=${settings.tag}`] : []),
-      ...(settings.trunks.length ? [`trunks=${settings.trunks.join(',')}`] : []),
-      ...(settings.vlanMode ? [`vlan_mode=${settings.vlanMode}`] : []),
-    ]
     part.ops.push(
       op({
         action: 'ovs.port.add',
         phase: Phase.ports,
-        exec: ovsExec(ctx, [
-          '--may-exist',
-          'add-port',
-          bridge,
-          nic,
-          ...words,
-          '--',
-          'set',
-          'port',
-          nic,
-          `external_ids:${OVS_LAB_KEY}=${ctx.lab.name}`,
-          `external_ids:${OVS_LINK_KEY}=${id}`,
-          ...(makesPromisc ? [`external_ids:${OVS_PROMISC_KEY}=1`] : []),
-        ]),
-        inverse: ovsExec(ctx, ['--if-exists', 'del-port', bridge, nic]),
+        ...addPortExecs({ ctx, bridge, port: nic, settings, linkId: id, madePromisc: makesPromisc }),
         why: `the NIC ${nic} joins ${bridge}`,
         implies: 'drifted',
       }),

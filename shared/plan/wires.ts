@@ -4,11 +4,11 @@ import { type Cidr, parseCidr } from '../lab/addresses.ts'
 import { linuxBridgeFilters, nodeHost } from '../lab/normalize.ts'
 import type { WireLink } from '../lab/schema.ts'
 import { emptyPart, hostIp, ovsExec, type PlanContext, type PlanPart } from './context.ts'
-import { OVS_LAB_KEY, OVS_LINK_KEY, parseMark, wireDevices, wireMark } from './device-names.ts'
+import { parseMark, wireDevices, wireMark } from './device-names.ts'
 import { planEnslave } from './enslave.ts'
-import { staleOvsPort } from './guest-links.ts'
-import type { ObservedInterface, ObservedOvsPort } from './observed.ts'
+import type { ObservedInterface } from './observed.ts'
 import { type LinkOpFields, linkOps, type Op, Phase } from './op.ts'
+import { addPortExecs, describeSettings, ovsEndSettings, settingsFix, stalePortOps } from './ovs-ports.ts'
 
 interface End {
   readonly index: 0 | 1
@@ -20,24 +20,6 @@ interface End {
   readonly ctx: PlanContext
   readonly seen: ObservedInterface | undefined
 }
-
-/** What an OVS port of this end should say: tag, trunks and vlan_mode. */
-export function ovsEndSettings(
-  wire: WireLink,
-  index: 0 | 1,
-): { tag: number | null; trunks: number[]; vlanMode: string | null } {
-  if (wire.vlan !== undefined) return { tag: wire.vlan, trunks: [], vlanMode: null }
-  const native = Array.isArray(wire.native) ? wire.native[index] : (wire.native ?? null)
-  const trunks = [...(wire.trunk ?? [])].sort((x, y) => x - y)
-  if (native !== null) return { tag: native, trunks, vlanMode: 'native-untagged' }
-  return { tag: null, trunks, vlanMode: null }
-}
-
-const settingsWords = (s: ReturnType<typeof ovsEndSettings>): string[] => [
-  ...(s.tag !== null ? [`tag=${s.tag}`] : []),
-  ...(s.trunks.length > 0 ? [`trunks=${s.trunks.join(',')}`] : []),
-  ...(s.vlanMode ? [`vlan_mode=${s.vlanMode}`] : []),
-]
 
 export function planWires(lab: PlanContext['lab'], ctxs: readonly PlanContext[]): PlanPart {
   const part = emptyPart()
@@ -52,7 +34,14 @@ export function planWires(lab: PlanContext['lab'], ctxs: readonly PlanContext[])
     if (!cable && nic?.kind === 'uplink') {
       const ctx = ctxOf.get(nodeHost(nic))
       if (!ctx) return
-      const enslaved = planEnslave(ctx, link, index, id, nicEnd === 0 ? 1 : 0, nic)
+      const enslaved = planEnslave({
+        ctx,
+        wire: link,
+        index,
+        id,
+        bridgeEnd: nicEnd === 0 ? 1 : 0,
+        uplink: nic,
+      })
       part.ops.push(...enslaved.ops)
       part.problems.push(...enslaved.problems)
       return
@@ -240,8 +229,7 @@ class WirePlanner {
 
   /** See staleOvsPort: a record that outlived its device goes first, in its own transaction. */
   private stalePort(end: End): Op[] {
-    const port = end.ctx.observed.ovs?.ports.find((p) => p.name === end.device)
-    return port ? [staleOvsPort(end.ctx, port.bridge, end.device, this.id)] : []
+    return stalePortOps(end.ctx, end.device, this.id)
   }
 
   private create(): Op[] {
@@ -282,21 +270,8 @@ class WirePlanner {
         this.op(end, {
           action: 'ovs.port.add',
           phase: Phase.ports,
-          exec: ovsExec(end.ctx, [
-            '--may-exist',
-            'add-port',
-            end.node,
-            end.device,
-            ...settingsWords(settings),
-            '--',
-            'set',
-            'port',
-            end.device,
-            `external_ids:${OVS_LAB_KEY}=${end.ctx.lab.name}`,
-            `external_ids:${OVS_LINK_KEY}=${this.id}`,
-          ]),
-          inverse: ovsExec(end.ctx, ['--if-exists', 'del-port', end.node, end.device]),
-          why: `${end.device} on ${end.node}: ${describe(settings)}`,
+          ...addPortExecs({ ctx: end.ctx, bridge: end.node, port: end.device, settings, linkId: this.id }),
+          why: `${end.device} on ${end.node}: ${describeSettings(settings)}`,
           implies: 'drifted',
         }),
       ]
@@ -345,7 +320,7 @@ class WirePlanner {
             phase: Phase.ports,
             exec: ovsExec(end.ctx, fix),
             inverse: null,
-            why: `${end.device} on ${end.node} should be ${describe(want)}`,
+            why: `${end.device} on ${end.node} should be ${describeSettings(want)}`,
             implies: 'drifted',
           }),
         )
@@ -381,38 +356,6 @@ class WirePlanner {
     }
     return ops
   }
-}
-
-function describe(s: ReturnType<typeof ovsEndSettings>): string {
-  if (s.vlanMode === 'native-untagged')
-    return `trunk of ${s.trunks.length ? s.trunks.join(',') : 'every VLAN'}, native VLAN ${s.tag}`
-  if (s.tag !== null) return `access port of VLAN ${s.tag}`
-  return s.trunks.length ? `trunk of VLANs ${s.trunks.join(',')}` : 'trunk of every VLAN'
-}
-
-/** The clauses that turn `have` into `want` (one transaction: set what differs, clear what should be empty). */
-function settingsFix(have: ObservedOvsPort, want: ReturnType<typeof ovsEndSettings>, port: string): string[] {
-  const clauses: string[][] = []
-  if (have.tag !== want.tag)
-    clauses.push(
-      want.tag === null ? ['clear', 'port', port, 'tag'] : ['set', 'port', port, `tag=${want.tag}`],
-    )
-  const trunks = [...have.trunks].sort((x, y) => x - y)
-  if (trunks.join(',') !== want.trunks.join(',')) {
-    clauses.push(
-      want.trunks.length === 0
-        ? ['clear', 'port', port, 'trunks']
-        : ['set', 'port', port, `trunks=${want.trunks.join(',')}`],
-    )
-  }
-  if ((have.vlanMode ?? null) !== want.vlanMode) {
-    clauses.push(
-      want.vlanMode === null
-        ? ['clear', 'port', port, 'vlan_mode']
-        : ['set', 'port', port, `vlan_mode=${want.vlanMode}`],
-    )
-  }
-  return clauses.flatMap((c, i) => (i === 0 ? c : ['--', ...c]))
 }
 
 /** The tunnel's two endpoints: each underlay uplink's NIC and its first address of a shared family. */
