@@ -4,6 +4,7 @@ import { ExitCode } from '../../shared/api/exit-codes.ts'
 import { CapabilityError } from '../core/errors.ts'
 import { applyCommand, destroyCommand } from './commands/apply.ts'
 import { domainsCommand } from './commands/domains.ts'
+import { explainCommand } from './commands/explain.ts'
 import { exportCommand } from './commands/export.ts'
 import { importCommand } from './commands/import.ts'
 import { pipeworkCommand } from './commands/pipework.ts'
@@ -46,6 +47,17 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     .option('--json', 'print {"domains":[{"id","vlan","members"}]} as JSON')
     .option('--observed', 'from the kernel and OVS instead of the file')
     .action(run(domainsCommand))
+
+  program
+    .command('explain')
+    .description(
+      'why guest A reaches B or not, from the drawing: the L2 path hop by hop, or the hop that blocks it (exit 1 when not reachable)',
+    )
+    .argument('<lab>', 'lab file, or - for standard input')
+    .argument('<a>', 'guest interface node:ifname, or a guest name for its first link')
+    .argument('<b>', 'guest interface node:ifname, or a guest name for its first link')
+    .option('--json', 'print {"from","to","reachable","hops","blockedAt","why"} as JSON')
+    .action(run(explainCommand))
 
   type EngineCommand = (io: CliIo, lab: string, options: { json?: boolean }) => Promise<ExitCode>
   const engineCommand = (name: string, description: string, json: string, action: EngineCommand) =>

@@ -46,10 +46,10 @@ export interface DomainAnalysis {
   readonly problems: readonly Problem[]
 }
 
-const UNTAGGED = 0
+export const UNTAGGED = 0
 
 /** Whether each Linux bridge filters VLANs, found in one pass (asking per link would be quadratic). */
-function filteringBridges(lab: Lab): (bridge: string) => boolean {
+export function filteringBridges(lab: Lab): (bridge: string) => boolean {
   const filters = new Map<string, boolean>()
   return (bridge) => {
     let known = filters.get(bridge)
@@ -61,7 +61,7 @@ function filteringBridges(lab: Lab): (bridge: string) => boolean {
   }
 }
 
-function guestPortMode(lab: Lab, link: GuestLink, filters: (bridge: string) => boolean): PortMode {
+export function guestPortMode(lab: Lab, link: GuestLink, filters: (bridge: string) => boolean): PortMode {
   const to = lab.nodes[link.to]
   if (to?.kind === 'uplink') return { kind: 'access', vlan: link.vlan ?? UNTAGGED } // macvlan, on 802.1Q if tagged
   if (to?.kind === 'linux-bridge' && !filters(link.to)) return { kind: 'transparent' }
@@ -71,7 +71,12 @@ function guestPortMode(lab: Lab, link: GuestLink, filters: (bridge: string) => b
   return { kind: 'trunk', allowed: 'all', native: null }
 }
 
-function wireEndMode(lab: Lab, wire: WireLink, end: 0 | 1, filters: (bridge: string) => boolean): PortMode {
+export function wireEndMode(
+  lab: Lab,
+  wire: WireLink,
+  end: 0 | 1,
+  filters: (bridge: string) => boolean,
+): PortMode {
   const bridge = wire.between[end]
   const node = lab.nodes[bridge]
   if (node?.kind === 'uplink') return { kind: 'transparent' }
@@ -86,7 +91,7 @@ function wireEndMode(lab: Lab, wire: WireLink, end: 0 | 1, filters: (bridge: str
 }
 
 /** Every VLAN id the lab mentions: the tags an "all VLANs" trunk can actually carry. */
-function labVlans(lab: Lab): Set<number> {
+export function labVlans(lab: Lab): Set<number> {
   const vlans = new Set<number>([1])
   for (const link of lab.links ?? []) {
     if (link.vlan !== undefined) vlans.add(link.vlan)
