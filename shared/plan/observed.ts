@@ -16,6 +16,8 @@ export interface ObservedInterface {
   readonly master: string | null
   /** For a veth: the ifindex of its peer (in the peer's namespace). */
   readonly peerIfindex: number | null
+  /** For a veth whose peer is in another namespace: that namespace's id (nsid) as this one numbers it. */
+  readonly peerNetnsId?: number
   /** For a macvlan or 802.1Q device: the ifindex of the device it sits on (maybe in another namespace). */
   readonly parentIfindex?: number | null
   /** CIDRs, global scope only (link-local addresses come and go by themselves). */

@@ -125,6 +125,11 @@ describe.skipIf(skipReason !== null)('hostile guests and a Docker that does not 
     try {
       await watcher.start()
       expect(states(watcher.current())).toEqual({ 'n1:eth1': 'up', 'n2:eth1': 'up' })
+      // Both netns guests are heard through the machine's one monitor.
+      const children = (await execa('ps', ['-o', 'args=', '--ppid', String(process.pid)])).stdout
+      expect(children.split('\n').filter((args) => / monitor link address/.test(args))).toEqual([
+        'ip -o monitor link address all-nsid',
+      ])
       for (const state of ['down', 'up', 'down', 'up']) {
         const since = Date.now()
         await execa('ip', ['-n', n('n2'), 'link', 'set', 'eth1', state])

@@ -94,6 +94,14 @@ describe.skipIf(skipReason !== null)('watching the single-host VLAN lab', () => 
     ])
   })
 
+  it('hears the machine and all four containers through one ip monitor', async () => {
+    // Children of this process only: other tests' watchers run in other processes.
+    const children = (await execa('ps', ['-o', 'args=', '--ppid', String(process.pid)])).stdout.split('\n')
+    const monitors = children.filter((args) => / monitor link address/.test(args))
+    console.log(`ip monitor processes for 4 containers: ${monitors.length}`)
+    expect(monitors).toEqual(['ip -o monitor link address all-nsid'])
+  })
+
   it('a link set down inside its guest is a down event within a second', async () => {
     const pid = (await execa('docker', ['inspect', '-f', '{{.State.Pid}}', docker('test1')])).stdout
     const since = Date.now()

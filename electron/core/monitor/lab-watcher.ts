@@ -11,7 +11,7 @@ import type { DockerApi } from '../drivers/docker-api.ts'
 import type { Engine } from '../engine.ts'
 import { type LinkStatus, labStatus } from '../status.ts'
 import { parseLinkLine } from './link-line.ts'
-import { netlinkMonitor, ovsdbMonitor, type Trigger } from './triggers.ts'
+import { allNamespacesMonitor, netlinkMonitor, ovsdbMonitor, type Trigger } from './triggers.ts'
 
 export type WatchEvent =
   | {
@@ -73,6 +73,10 @@ export class LabWatcher extends EventEmitter<{ event: [WatchEvent] }> {
   private readonly guestOf = new Map<string, string>()
   /** The lab's container nodes, by Docker name. */
   private readonly containers = new Map<string, string>()
+  /** Guests with a veth to the host: heard by the host's all-nsid monitor, once it knows their nsid. */
+  private readonly cabled = new Set<string>()
+  /** Guest nodes by the id (nsid) the host's namespace has for theirs, learnt from each look. */
+  private readonly guestByNsid = new Map<number, string>()
   /** Docker's event stream while it is open; retried with backoff while Docker does not answer. */
   private dockerEvents: Trigger | null = null
   private dockerRetry: NodeJS.Timeout | null = null
@@ -97,7 +101,9 @@ export class LabWatcher extends EventEmitter<{ event: [WatchEvent] }> {
       const inGuest = this.guestEnds.get(link.guest) ?? new Map<string, string>()
       inGuest.set(guestIfname(link), ids[i]!)
       this.guestEnds.set(link.guest, inGuest)
-      if (lab.nodes[link.to]?.kind !== 'uplink') this.hostEnds.set(guestHostEnd(lab.name, link), ids[i]!)
+      if (lab.nodes[link.to]?.kind === 'uplink') return
+      this.hostEnds.set(guestHostEnd(lab.name, link), ids[i]!)
+      this.cabled.add(link.guest)
     })
   }
 
@@ -105,14 +111,15 @@ export class LabWatcher extends EventEmitter<{ event: [WatchEvent] }> {
   async start(): Promise<void> {
     if (this.stopped) return
     const poke = () => this.poke()
-    this.triggers.push(netlinkMonitor([], (line) => this.sawLine(this.hostEnds, line)))
+    this.triggers.push(allNamespacesMonitor((line) => this.sawHostLine(line)))
     for (const place of Object.values(this.engine.places(this.lab))) {
       if (place.netns) this.triggers.push(netlinkMonitor(['ip', '-n', place.netns], poke))
       if (place.ovsDb) this.triggers.push(ovsdbMonitor(place.ovsDb, poke))
     }
     this.triggers.push(ovsdbMonitor('/var/run/openvswitch/db.sock', poke))
     for (const [name, node] of Object.entries(this.lab.nodes)) {
-      if (node.kind === 'netns')
+      // A guest whose links are all macvlans on a NIC has no veth whose host end would give its nsid.
+      if (node.kind === 'netns' && this.guestEnds.has(name) && !this.cabled.has(name))
         this.triggers.push(
           netlinkMonitor(['ip', '-n', name], (line) => this.sawLine(this.guestEnds.get(name), line)),
         )
@@ -195,15 +202,17 @@ export class LabWatcher extends EventEmitter<{ event: [WatchEvent] }> {
     this.emit('event', { type: 'notice', at: Date.now(), message })
   }
 
+  /** A monitor inside a container the host's monitor cannot hear (see start), on its current pid. */
   private async watchInside(container: string): Promise<void> {
+    const node = this.containers.get(container)
+    if (node === undefined || !this.guestEnds.has(node) || this.cabled.has(node)) return
     this.inside.get(container)?.close()
     const state = await this.docker.inspect(container).catch(() => null)
     if (!state?.running || this.stopped) return
-    const node = this.containers.get(container)
     this.inside.set(
       container,
       netlinkMonitor(['nsenter', '-t', String(state.pid), '-n', 'ip'], (line) =>
-        this.sawLine(node === undefined ? undefined : this.guestEnds.get(node), line),
+        this.sawLine(this.guestEnds.get(node), line),
       ),
     )
   }
@@ -230,6 +239,33 @@ export class LabWatcher extends EventEmitter<{ event: [WatchEvent] }> {
       this.healing = false
     }
     this.poke()
+  }
+
+  /**
+   * A line of the host's all-nsid monitor: the host's own interfaces, or a guest's by its nsid. A
+   * namespace whose nsid no look has tied to a guest of the lab is someone else's, or one the next
+   * look (which a host-side change of ours triggers) will tie: its lines are left alone.
+   */
+  private sawHostLine(line: string): void {
+    const tag = /^\[nsid (current|\d+)\]/.exec(line)
+    const rest = tag ? line.slice(tag[0].length) : line
+    if (!tag || tag[1] === 'current') {
+      this.sawLine(this.hostEnds, rest)
+      return
+    }
+    const node = this.guestByNsid.get(Number(tag[1]))
+    if (node !== undefined) this.sawLine(this.guestEnds.get(node), rest)
+  }
+
+  /** Which guest each nsid is: the host end of a guest's veth names the nsid of its peer's namespace. */
+  private learnNsids(observed: Observed): void {
+    this.guestByNsid.clear()
+    for (const device of observed.hosts[LOCAL_HOST]?.interfaces ?? []) {
+      const linkId = this.hostEnds.get(device.name)
+      const node = linkId === undefined ? undefined : this.guestOf.get(linkId)
+      if (node !== undefined && device.peerNetnsId !== undefined)
+        this.guestByNsid.set(device.peerNetnsId, node)
+    }
   }
 
   /**
@@ -285,6 +321,7 @@ export class LabWatcher extends EventEmitter<{ event: [WatchEvent] }> {
           continue
         }
         if (this.stopped) return
+        this.learnNsids(observed)
         if (this.lastNotice.delete('machine'))
           this.emit('event', { type: 'notice', at: Date.now(), message: 'the machine can be read again' })
         const status = labStatus(this.lab, observed, {

@@ -14,6 +14,7 @@ const IpLink = z.looseObject({
   ifindex: z.number(),
   ifname: z.string(),
   link_index: z.number().optional(),
+  link_netnsid: z.number().optional(),
   flags: z.array(z.string()).default([]),
   promiscuity: z.number().optional(),
   mtu: z.number().default(0),
@@ -66,6 +67,7 @@ export function parseInterfaces(json: string): ObservedInterface[] {
       mac: l.address,
       master: l.master ?? null,
       peerIfindex: kind === 'veth' ? (l.link_index ?? null) : null,
+      ...(kind === 'veth' && l.link_netnsid !== undefined ? { peerNetnsId: l.link_netnsid } : {}),
       ...(kind === 'macvlan' || kind === 'vlan' ? { parentIfindex: l.link_index ?? null } : {}),
       addresses: l.addr_info
         .filter((a) => a.scope === 'global' && a.local !== undefined && a.prefixlen !== undefined)
