@@ -3,7 +3,6 @@
 
 import { mkdirSync, rmSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
-import { broadcastDomains } from '../../shared/l2/domains.ts'
 import { linkIds, nodeHost } from '../../shared/lab/normalize.ts'
 import { isGuestLink, type Lab } from '../../shared/lab/schema.ts'
 import { pipeworkLine } from '../../shared/pipework/export.ts'
@@ -16,17 +15,23 @@ import { type ExecuteResult, executePlan, recoverJournal } from './apply/execute
 import { Journal } from './apply/journal.ts'
 import { defaultStateDir, PIPEWORK_LAB, pipeworkLabPath, StateFile } from './apply/state-file.ts'
 import type { ContainerRuntime } from './drivers/container-runtime.ts'
+import type { DockerApi } from './drivers/docker-api.ts'
 import type { ObservedPid } from './exec/pid-check.ts'
 import { Runner } from './exec/runner.ts'
+import { LabWatcher, type WatchOptions } from './monitor/lab-watcher.ts'
 import { observeLab } from './observe/observe.ts'
 import { packageRoot } from './package-root.ts'
 
 /** udhcpc's event script (bin/dhcp-event.js), by absolute path: udhcpc runs it inside guests. */
 const DHCP_EVENT_SCRIPT = join(packageRoot(import.meta.url), 'bin', 'dhcp-event.js')
 
+/** The container engine with its event stream, which live state listens to. */
+export type WatchableRuntime = ContainerRuntime & Pick<DockerApi, 'events'>
+
 export interface EngineOptions {
   readonly run?: Runner
-  readonly containers: ContainerRuntime
+  /** The container engine; live state (watch) needs its event stream too (DockerApi has one). */
+  readonly containers: ContainerRuntime | WatchableRuntime
   readonly stateDir?: string
 }
 
@@ -50,7 +55,7 @@ export const samePlan = (a: Plan, b: Plan): boolean =>
 
 export class Engine {
   readonly run: Runner
-  readonly containers: ContainerRuntime
+  readonly containers: ContainerRuntime | WatchableRuntime
   readonly stateDir: string
 
   constructor(options: EngineOptions) {
@@ -220,9 +225,14 @@ export class Engine {
     })
   }
 
-  /** Broadcast domains of the lab as drawn; the observed view is in status.ts. */
-  domains(lab: Lab) {
-    return broadcastDomains(lab)
+  /**
+   * The lab's live state on this machine, as events (not yet started). The one place a watcher is
+   * made, so its heals take this engine's per-lab lock like every apply of this process.
+   */
+  watch(lab: Lab, options: WatchOptions = {}): LabWatcher {
+    if (!('events' in this.containers))
+      throw new Error('live state needs a container runtime with an event stream (Docker events)')
+    return new LabWatcher(this, lab, this.containers, options)
   }
 }
 

@@ -7,7 +7,6 @@ import type { Observed } from '../../shared/plan/observed.ts'
 import { type PlanOptions, planLab } from '../../shared/plan/plan.ts'
 
 export type LinkStatus = StatusReply['links'][number]
-export type LinkState = LinkStatus['state']
 export type StatusReport = StatusReply
 
 export function labStatus(

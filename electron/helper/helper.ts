@@ -3,9 +3,9 @@
 // request again against the contract (the app is not trusted more than the page), runs with a
 // cleared environment and a fixed PATH, and exits when its parent closes stdin.
 import { createInterface } from 'node:readline'
-import { type ApiCall, api } from '../../shared/api/contract.ts'
+import type { ErrorKind } from '../../shared/api/contract.ts'
 import { createEngine } from '../core/create-engine.ts'
-import { apiHandlers, BadRequest, parseRequest } from '../serve/api-handlers.ts'
+import { engineService } from '../core/service.ts'
 
 /** Only the system's own tool directories: pkexec's caller cannot slip its own `ip` in. */
 export const HELPER_PATH = '/usr/sbin:/usr/bin:/sbin:/bin'
@@ -17,13 +17,21 @@ export interface RpcRequest {
   readonly params?: unknown
 }
 
+/** The JSON-RPC error code of each kind of failed call. */
+const CODE: Record<ErrorKind, number> = {
+  invalid: -32602,
+  'no-call': -32601,
+  capability: -32000,
+  failed: -32000,
+}
+
 const reply = (
   id: unknown,
   body: { result: unknown } | { error: { code: number; message: string; data?: unknown } },
 ) => `${JSON.stringify({ jsonrpc: '2.0', id: id ?? null, ...body })}\n`
 
 export async function runHelper(input: NodeJS.ReadableStream, output: NodeJS.WritableStream): Promise<void> {
-  const handlers = apiHandlers(createEngine())
+  const service = engineService(createEngine())
   const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY })
   for await (const line of lines) {
     if (!line.trim()) continue
@@ -34,34 +42,22 @@ export async function runHelper(input: NodeJS.ReadableStream, output: NodeJS.Wri
       output.write(reply(null, { error: { code: -32700, message: 'not JSON' } }))
       continue
     }
-    const method = String(message.method ?? '')
-    if (message.jsonrpc !== '2.0' || !(method in api)) {
-      output.write(
-        reply(message.id, {
-          error: {
-            code: -32601,
-            message: `no method ${JSON.stringify(method)}: the helper answers only ${Object.keys(api).join(', ')}`,
-          },
-        }),
-      )
+    if (message.jsonrpc !== '2.0') {
+      output.write(reply(message.id, { error: { code: -32600, message: 'not a JSON-RPC 2.0 request' } }))
       continue
     }
-    try {
-      const request = parseRequest(method as ApiCall, message.params)
-      const result = await (handlers[method as ApiCall] as (r: unknown) => Promise<unknown>)(request)
-      output.write(reply(message.id, { result }))
-    } catch (e) {
-      const problems = e instanceof BadRequest ? e.problems : undefined
-      output.write(
-        reply(message.id, {
-          error: {
-            code: e instanceof BadRequest ? -32602 : -32000,
-            message: (e as Error).message,
-            ...(problems ? { data: problems } : {}),
-          },
-        }),
-      )
+    const outcome = await service.call(String(message.method ?? ''), message.params)
+    if (outcome.ok) {
+      output.write(reply(message.id, { result: outcome.reply }))
+      continue
     }
+    const { kind, error, problems } = outcome.failure
+    // The kind travels, so the app's service answers the renderer as this one would.
+    output.write(
+      reply(message.id, {
+        error: { code: CODE[kind], message: error, data: { kind, ...(problems ? { problems } : {}) } },
+      }),
+    )
   }
 }
 

@@ -1,5 +1,5 @@
 // The desktop app's main process: one window, the renderer from app://, every IPC message checked
-// (security.ts) and answered by the same handlers as `serve`. Root runs the engine in-process; a
+// (security.ts) and answered by the same application service as `serve` (core/service.ts). Root runs the engine in-process; a
 // normal user gets the privileged helper through pkexec (helper-client.ts) or, without it, an app
 // that draws and plans and says why it cannot apply.
 import { existsSync } from 'node:fs'
@@ -17,18 +17,21 @@ import {
   session,
   shell,
 } from 'electron'
-import type { EditorEvent } from '../../shared/api/contract.ts'
-import { checkLab } from '../../shared/lab/check.ts'
-import type { Lab } from '../../shared/lab/schema.ts'
+import type { EditorEvent, LiveEvent } from '../../shared/api/contract.ts'
 import { createEngine } from '../core/create-engine.ts'
-import { DockerApi } from '../core/drivers/docker-api.ts'
-import { type ChooseFile, fileHandlers } from '../core/file-calls.ts'
+import type { ChooseFile } from '../core/file-calls.ts'
 import { LabFiles } from '../core/lab-files.ts'
-import { LabWatcher } from '../core/monitor/lab-watcher.ts'
-import { apiHandlers } from '../serve/api-handlers.ts'
+import { engineService, failureOf, offlineService, remoteService, type Service } from '../core/service.ts'
 import { fileMenuTemplate, LAB_FILE_FILTERS, labFileArgument } from './files.ts'
-import { type Handlers, helperHandlers, unprivilegedHandlers } from './helper-client.ts'
-import { APP_ORIGIN, acceptIpc, CONTENT_SECURITY_POLICY, IPC_CALLS, windowOptions } from './security.ts'
+import { helperCalls } from './helper-client.ts'
+import {
+  APP_ORIGIN,
+  acceptIpc,
+  acceptWatch,
+  CONTENT_SECURITY_POLICY,
+  IPC_CALLS,
+  windowOptions,
+} from './security.ts'
 
 const HERE = dirname(fileURLToPath(import.meta.url))
 const RENDERER = join(HERE, '..', 'renderer')
@@ -43,26 +46,42 @@ protocol.registerSchemesAsPrivileged([
   { scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } },
 ])
 
-/** The live stream: a LabWatcher per request, its events through a MessagePort, stopped with it. */
-export function registerLiveState(watch: (lab: Lab, onEvent: (event: unknown) => void) => () => void): void {
+/**
+ * The live stream: one per watch message, its events (and the progress of every apply) through a
+ * MessagePort, stopped when the page closes the port.
+ */
+export function registerLiveState(service: Service): void {
   ipcMain.on('watch', (event, payload: unknown) => {
     const frame = event.senderFrame
-    const verdict = acceptIpc(
+    const verdict = acceptWatch(
       frame ? { url: frame.url, isMainFrame: frame === event.sender.mainFrame } : null,
-      'domains',
-      { lab: payload },
+      payload,
     )
-    const checked = verdict.ok ? checkLab(payload) : null
-    if (!checked?.lab) return
+    if (!verdict.ok) return
     const { port1, port2 } = new MessageChannelMain()
-    const stop = watch(checked.lab, (e) => port1.postMessage(e))
+    const post = (e: LiveEvent) => port1.postMessage(e)
+    let stop = () => {}
+    try {
+      const stream = service.watch(verdict.request.lab, post, { heal: true, counters: true })
+      stream.ready.catch((e: unknown) => post({ type: 'error', error: failureOf(e).error }))
+      // Apply progress goes to the page with its live state (a changed file goes as an editor event).
+      const stopProgress = service.onBroadcast((e) => {
+        if (e.type === 'progress') post(e)
+      })
+      stop = () => {
+        stream.stop()
+        stopProgress()
+      }
+    } catch (e) {
+      post({ type: 'error', error: failureOf(e).error })
+    }
     port1.on('close', stop)
     port1.start()
     event.sender.postMessage('watch-port', null, [port2])
   })
 }
 
-export function registerIpc(handlers: Handlers): void {
+export function registerIpc(service: Service): void {
   for (const call of IPC_CALLS) {
     ipcMain.handle(call, async (event, payload: unknown) => {
       const verdict = acceptIpc(
@@ -73,7 +92,9 @@ export function registerIpc(handlers: Handlers): void {
         payload,
       )
       if (!verdict.ok) throw new Error(verdict.reason)
-      return (handlers[call] as (r: unknown) => Promise<unknown>)(verdict.request)
+      const outcome = await service.call(call, verdict.request)
+      if (!outcome.ok) throw new Error(outcome.failure.error)
+      return outcome.reply
     })
   }
 }
@@ -119,29 +140,27 @@ async function start(): Promise<void> {
     })
     return r.canceled ? null : (r.filePath ?? null)
   }
-  const files = fileHandlers(new LabFiles(opened ? { file: opened } : {}), { choose, onChange: send })
-  // Root runs the engine here; anyone else gets the privileged helper through pkexec.
+  const files = { files: new LabFiles(opened ? { file: opened } : {}), choose }
+  // Root runs the one engine of this process; anyone else gets the privileged helper through pkexec.
   const helper = join(HERE, 'helper.mjs')
-  registerIpc({
-    ...(process.getuid?.() === 0
-      ? apiHandlers(createEngine())
+  const service =
+    process.getuid?.() === 0
+      ? engineService(createEngine(), files)
       : existsSync(helper)
-        ? helperHandlers(
-            app.isPackaged ? [join(process.resourcesPath, 'patchbay-helper')] : ['/usr/bin/node', helper],
+        ? remoteService(
+            helperCalls(
+              app.isPackaged ? [join(process.resourcesPath, 'patchbay-helper')] : ['/usr/bin/node', helper],
+            ),
+            files,
           )
-        : unprivilegedHandlers('the privileged helper is not installed')),
-    ...files,
+        : offlineService('the privileged helper is not installed', files)
+  service.onBroadcast((event) => {
+    if (event.type === 'lab-file-changed') send(event)
   })
+  registerIpc(service)
   installFileMenu(send)
-  // Live state needs the engine's view of the machine: as root, a watcher in this process.
-  if (process.getuid?.() === 0) {
-    registerLiveState((lab, onEvent) => {
-      const watcher = new LabWatcher(createEngine(), lab, new DockerApi(), { heal: true, counters: true })
-      watcher.on('event', onEvent)
-      void watcher.start()
-      return () => watcher.stop()
-    })
-  }
+  // Live state needs the engine's view of the machine: only where it runs in this process.
+  if (service.canWatch) registerLiveState(service)
   window = new BrowserWindow(windowOptions(join(HERE, 'preload.cjs')))
   window.webContents.setWindowOpenHandler(({ url }) => {
     if (url.startsWith('https://')) void shell.openExternal(url)

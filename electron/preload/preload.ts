@@ -8,8 +8,9 @@ const patchbay = Object.fromEntries(
 )
 
 /**
- * Live state: main answers a watch request with a MessagePort that carries the lab's events; the
- * page gets only a callback and a function to stop, never the port or ipcRenderer.
+ * Live state: main answers a watch request (the contract's WatchLab) with a MessagePort that
+ * carries the lab's events; the page gets only a callback and a function to stop, never the port
+ * or ipcRenderer. The page parses each event against the contract (renderer/api/client.ts).
  */
 const watch = (lab: unknown, onEvent: (event: unknown) => void): (() => void) => {
   let port: MessagePort | null = null
@@ -19,7 +20,7 @@ const watch = (lab: unknown, onEvent: (event: unknown) => void): (() => void) =>
     if (!port || stopped) return port?.close()
     port.onmessage = (message) => onEvent(message.data)
   })
-  ipcRenderer.send('watch', lab)
+  ipcRenderer.send('watch', { lab })
   return () => {
     stopped = true
     port?.close()

@@ -7,26 +7,22 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net'
 import { extname, join, normalize } from 'node:path'
 import { WebSocketServer } from 'ws'
-import { type ApiCall, api, WatchRequest } from '../../shared/api/contract.ts'
-import { checkLab } from '../../shared/lab/check.ts'
-import { DockerApi } from '../core/drivers/docker-api.ts'
-import type { Engine } from '../core/engine.ts'
-import { fileHandlers } from '../core/file-calls.ts'
-import type { LabFiles } from '../core/lab-files.ts'
-import { LabWatcher } from '../core/monitor/lab-watcher.ts'
-import { apiHandlers, BadRequest, parseRequest } from './api-handlers.ts'
+import { type ErrorKind, isApiCall, type LiveEvent, WatchRequest } from '../../shared/api/contract.ts'
+import { failureOf, type LiveStream, type Service, ServiceError } from '../core/service.ts'
 import { checkRequest, requestTarget } from './guard.ts'
 
 export interface ServeOptions {
-  readonly engine: Engine
+  /**
+   * The application service of this process (core/service.ts), over its one Engine and the lab
+   * files the page may open and save. The server owns it: closing the server closes it.
+   */
+  readonly service: Service
   readonly port?: number
   readonly token?: string
   /** The built renderer, served at /. */
   readonly staticDir?: string
   /** Bigger bodies are refused: a lab is a small document. */
   readonly maxBodyBytes?: number
-  /** The lab files the page may open and save (the one on the command line, those under --dir). */
-  readonly files?: LabFiles
 }
 
 /** Request bodies over this are refused (400) before they are parsed. */
@@ -50,6 +46,9 @@ const TYPES: Record<string, string> = {
   '.json': 'application/json',
 }
 
+/** The HTTP status of each kind of failed call. */
+const STATUS: Record<ErrorKind, number> = { invalid: 400, 'no-call': 404, capability: 403, failed: 500 }
+
 function send(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body)
   res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' })
@@ -61,28 +60,25 @@ async function readBody(req: IncomingMessage, limit: number): Promise<unknown> {
   let size = 0
   for await (const chunk of req) {
     size += (chunk as Buffer).length
-    if (size > limit) throw new BadRequest(`request body over ${limit} bytes`)
+    if (size > limit) throw new ServiceError('invalid', `request body over ${limit} bytes`)
     chunks.push(chunk as Buffer)
   }
   try {
     return JSON.parse(Buffer.concat(chunks).toString('utf8') || 'null')
   } catch {
-    throw new BadRequest('request body is not JSON')
+    throw new ServiceError('invalid', 'request body is not JSON')
   }
 }
 
 export async function serve(options: ServeOptions): Promise<RunningServer> {
   const token = options.token ?? randomBytes(24).toString('base64url')
   const sockets = new WebSocketServer({ noServer: true, maxPayload: WS_MAX_MESSAGE_BYTES })
+  const { service } = options
+  const sendEvent = (ws: { send(data: string): void }, event: LiveEvent) => ws.send(JSON.stringify(event))
   // Progress of a running apply, and a lab file changed on disk, go to every open editor.
-  const broadcast = (event: unknown) => {
-    for (const client of sockets.clients) client.send(JSON.stringify(event))
-  }
-  const handlers = apiHandlers(
-    options.engine,
-    broadcast,
-    options.files ? fileHandlers(options.files, { onChange: broadcast }) : undefined,
-  )
+  service.onBroadcast((event) => {
+    for (const client of sockets.clients) sendEvent(client, event)
+  })
   // A lab is a small document (a few KiB; a thousand nodes and links are about 100 KiB). Validating
   // is linear in its size but runs on this one thread: the limit keeps one request from holding the
   // others for more than a fraction of a second, where a worker thread would copy every lab per call.
@@ -98,17 +94,18 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     if (!verdict.ok) return send(res, verdict.status, { error: verdict.reason })
     if (isApi) {
       const call = path.slice('/api/'.length)
-      if (req.method !== 'POST' || !(call in api)) return send(res, 404, { error: `no call ${call}` })
+      if (req.method !== 'POST' || !isApiCall(call)) return send(res, 404, { error: `no call ${call}` })
+      let body: unknown
       try {
-        const body = await readBody(req, limit)
-        const request = parseRequest(call as ApiCall, body)
-        const reply = await (handlers[call as ApiCall] as (r: unknown) => Promise<unknown>)(request)
-        return send(res, 200, reply)
+        body = await readBody(req, limit)
       } catch (e) {
-        if (e instanceof BadRequest)
-          return send(res, 400, { error: e.message, ...(e.problems.length ? { problems: e.problems } : {}) })
-        return send(res, 500, { error: (e as Error).message })
+        const failure = failureOf(e)
+        return send(res, STATUS[failure.kind], failure)
       }
+      const outcome = await service.call(call, body)
+      return outcome.ok
+        ? send(res, 200, outcome.reply)
+        : send(res, STATUS[outcome.failure.kind], outcome.failure)
     }
     if (!options.staticDir || req.method !== 'GET') return send(res, 404, { error: 'not found' })
     // Static files of the renderer; never outside its folder.
@@ -142,11 +139,11 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
       return
     }
     sockets.handleUpgrade(req, socket, head, (ws) => {
-      let watcher: LabWatcher | null = null
+      let stream: LiveStream | null = null
       // A message over the limit (or a broken frame): ws has already sent the close (1009, 1002);
       // the error event that follows would be thrown if nobody listened.
       ws.on('error', () => {})
-      ws.on('message', async (data) => {
+      ws.on('message', (data) => {
         let message: unknown
         try {
           message = JSON.parse(data.toString())
@@ -154,26 +151,23 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
           message = null
         }
         const parsed = WatchRequest.safeParse(message)
-        const checked = parsed.success ? checkLab(parsed.data.lab) : null
-        if (!checked?.lab) {
-          ws.send(
-            JSON.stringify({
-              type: 'error',
-              error: parsed.success ? 'the lab has errors' : 'expected {"type":"watch","lab":…}',
-            }),
-          )
-          return
-        }
-        watcher?.stop()
-        watcher = new LabWatcher(options.engine, checked.lab, new DockerApi(), { heal: true, counters: true })
-        watcher.on('event', (event) => ws.send(JSON.stringify(event)))
+        if (!parsed.success)
+          return sendEvent(ws, { type: 'error', error: 'expected {"type":"watch","lab":…}' })
+        stream?.stop()
         try {
-          await watcher.start()
+          stream = service.watch(parsed.data.lab, (event) => sendEvent(ws, event), {
+            heal: true,
+            counters: true,
+          })
         } catch (e) {
-          ws.send(JSON.stringify({ type: 'error', error: `watching failed: ${(e as Error).message}` }))
+          stream = null
+          return sendEvent(ws, { type: 'error', error: failureOf(e).error })
         }
+        stream.ready.catch((e: unknown) =>
+          sendEvent(ws, { type: 'error', error: `watching failed: ${failureOf(e).error}` }),
+        )
       })
-      ws.on('close', () => watcher?.stop())
+      ws.on('close', () => stream?.stop())
     })
   })
 
@@ -185,7 +179,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     token,
     close: () =>
       new Promise<void>((resolve) => {
-        options.files?.close()
+        service.close()
         for (const client of sockets.clients) client.terminate()
         sockets.close()
         server.close(() => resolve())

@@ -1,5 +1,5 @@
-// The renderer's side of shared/api/contract.ts over `serve`: typed calls, the token in a header,
-// replies checked against the same schemas the server used.
+// The renderer's side of shared/api/contract.ts, over `serve` or the desktop app's preload: typed
+// calls, replies and events checked against the same schemas the other side used.
 import {
   type ApiCall,
   ApiError,
@@ -7,12 +7,14 @@ import {
   type ApiRequest,
   api,
   EditorEvent,
+  LiveEvent,
 } from '../../shared/api/contract.ts'
 
 export class ApiFailure extends Error {
   constructor(
     message: string,
     readonly problems: NonNullable<ApiError['problems']> = [],
+    readonly kind: ApiError['kind'] = undefined,
   ) {
     super(message)
   }
@@ -20,10 +22,21 @@ export class ApiFailure extends Error {
 
 export interface Client {
   call<C extends ApiCall>(call: C, request: ApiRequest<C>): Promise<ApiReply<C>>
-  /** Opens the live stream of a lab's events. */
-  watch(lab: unknown, onEvent: (event: unknown) => void): () => void
+  /** Opens the live stream of a lab's events; returns the function that closes it. */
+  watch(lab: unknown, onEvent: (event: LiveEvent) => void): () => void
   /** Editor events: a lab file changed on disk, the desktop app's File menu. Checked on arrival. */
   onEditorEvent(listener: (event: EditorEvent) => void): () => void
+}
+
+/** A message of a live stream, parsed: what does not fit the contract becomes an error event. */
+export function liveEvent(message: unknown): LiveEvent {
+  const parsed = LiveEvent.safeParse(message)
+  return parsed.success
+    ? parsed.data
+    : {
+        type: 'error',
+        error: `a live event that does not fit the contract: ${parsed.error.issues[0]?.message}`,
+      }
 }
 
 const checked = (listener: (event: EditorEvent) => void) => (message: unknown) => {
@@ -45,6 +58,7 @@ export function httpClient(token: string, origin = window.location.origin): Clie
         throw new ApiFailure(
           error.success ? error.data.error : `HTTP ${res.status}`,
           error.data?.problems ?? [],
+          error.data?.kind,
         )
       }
       return api[call].res.parse(body) as ApiReply<typeof call>
@@ -52,7 +66,15 @@ export function httpClient(token: string, origin = window.location.origin): Clie
     watch(lab, onEvent) {
       const ws = new WebSocket(`${origin.replace(/^http/, 'ws')}/ws?token=${encodeURIComponent(token)}`)
       ws.onopen = () => ws.send(JSON.stringify({ type: 'watch', lab }))
-      ws.onmessage = (m) => onEvent(JSON.parse(String(m.data)))
+      ws.onmessage = (m) => {
+        let message: unknown
+        try {
+          message = JSON.parse(String(m.data))
+        } catch {
+          message = null
+        }
+        onEvent(liveEvent(message))
+      }
       return () => ws.close()
     },
     onEditorEvent(listener) {
@@ -84,7 +106,7 @@ export function ipcClient(
       return api[call].res.parse(await fn(request)) as ApiReply<typeof call>
     },
     // In the desktop app the live state arrives on a MessagePort the preload keeps to itself.
-    watch: (lab, onEvent) => live?.watch(lab, onEvent) ?? (() => {}),
+    watch: (lab, onEvent) => live?.watch(lab, (message) => onEvent(liveEvent(message))) ?? (() => {}),
     onEditorEvent(listener) {
       let on = true
       events?.onEvent((e) => on && checked(listener)(e))

@@ -1,14 +1,9 @@
 // Live link state from the engine's watch stream, by link id. Never part of the document or its
 // history; events arriving together are applied in one update per animation frame.
 import { create } from 'zustand'
-import type { LinkStatusReply } from '../../shared/api/contract.ts'
+import type { LinkStatusReply, LiveEvent, LiveEventOf } from '../../shared/api/contract.ts'
 
-export interface Counters {
-  readonly rxBytes: number
-  readonly txBytes: number
-  readonly rxRate: number
-  readonly txRate: number
-}
+export type Counters = Omit<LiveEventOf<'counters'>, 'type' | 'at' | 'linkId'>
 
 export interface LiveState {
   readonly links: Readonly<Record<string, LinkStatusReply>>
@@ -16,7 +11,7 @@ export interface LiveState {
   readonly log: readonly string[]
   /** The apply running now, step by step. */
   readonly progress: { readonly done: number; readonly total: number; readonly op: string } | null
-  receive(event: unknown): void
+  receive(event: LiveEvent): void
   clear(): void
 }
 
@@ -35,42 +30,54 @@ export const useLive = create<LiveState>()((set, get) => {
       log: [...s.log, ...p.log].slice(-50),
     })
   }
+  const later = (): Pending => {
+    if (!pending) {
+      pending = { links: {}, counters: {}, log: [] }
+      requestAnimationFrame(flush)
+    }
+    return pending
+  }
   return {
     links: {},
     counters: {},
     log: [],
     progress: null,
     receive: (event) => {
-      const e = event as { type?: string; link?: LinkStatusReply; linkId?: string } & Counters & {
-          node?: string
-          action?: string
-          ok?: boolean
-          ms?: number
-          ops?: number
+      switch (event.type) {
+        case 'link': {
+          const p = later()
+          p.links[event.link.id] = event.link
+          p.log.push(`${event.link.id} ${event.link.state}`)
+          break
         }
-      if (!pending) {
-        pending = { links: {}, counters: {}, log: [] }
-        requestAnimationFrame(flush)
-      }
-      if (e.type === 'link' && e.link) {
-        pending.links[e.link.id] = e.link
-        pending.log.push(`${e.link.id} ${e.link.state}`)
-      } else if (e.type === 'counters' && e.linkId) {
-        pending.counters[e.linkId] = {
-          rxBytes: e.rxBytes,
-          txBytes: e.txBytes,
-          rxRate: e.rxRate,
-          txRate: e.txRate,
+        case 'counters': {
+          const { rxBytes, txBytes, rxRate, txRate } = event
+          later().counters[event.linkId] = { rxBytes, txBytes, rxRate, txRate }
+          break
         }
-      } else if (e.type === 'heal') {
-        pending.log.push(`healed ${e.node}: ${e.ok ? `${e.ops} ops in ${e.ms} ms` : 'failed'}`)
-      } else if (e.type === 'progress') {
-        const p = event as { done: number; total: number; op: string }
-        set({ progress: p.done >= p.total ? null : { done: p.done, total: p.total, op: p.op } })
-      } else if (e.type === 'container') {
-        pending.log.push(`container ${e.node} ${e.action}`)
-      } else if (e.type === 'notice') {
-        pending.log.push(String((event as { message?: unknown }).message))
+        case 'heal':
+          later().log.push(
+            `healed ${event.node}: ${event.ok ? `${event.ops} ops in ${event.ms} ms` : 'failed'}`,
+          )
+          break
+        case 'container':
+          later().log.push(`container ${event.node} ${event.action}`)
+          break
+        case 'notice':
+          later().log.push(event.message)
+          break
+        case 'lab-file-changed':
+          // The editor's file state, not live state (the document's open file hears it).
+          break
+        case 'progress':
+          set({
+            progress:
+              event.done >= event.total ? null : { done: event.done, total: event.total, op: event.op },
+          })
+          break
+        case 'error':
+          later().log.push(`live state: ${event.error}`)
+          break
       }
     },
     clear: () => set({ links: {}, counters: {}, log: [] }),

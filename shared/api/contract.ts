@@ -221,9 +221,120 @@ export type ApiCall = keyof typeof api
 export type ApiRequest<C extends ApiCall> = z.infer<(typeof api)[C]['req']>
 export type ApiReply<C extends ApiCall> = z.infer<(typeof api)[C]['res']>
 
+/** Is `name` one of the contract's calls (its own keys only: never `toString` or `__proto__`)? */
+export const isApiCall = (name: string): name is ApiCall => Object.hasOwn(api, name)
+
+/**
+ * Why a call failed, the same for every transport: `invalid` (bad input, nothing ran: exit code 2,
+ * HTTP 400), `no-call` (the contract has no such call), `capability` (a permission or part of the
+ * machine is missing: exit code 3), `failed` (it ran and broke).
+ */
+export const ErrorKind = z.enum(['invalid', 'no-call', 'capability', 'failed'])
+export type ErrorKind = z.infer<typeof ErrorKind>
+
 /** What a failed call answers: the problems with the lab (nothing ran), or the reason. */
-export const ApiError = z.object({ error: z.string(), problems: z.array(ProblemReply).optional() })
+export const ApiError = z.object({
+  error: z.string(),
+  kind: ErrorKind.optional(),
+  problems: z.array(ProblemReply).optional(),
+})
 export type ApiError = z.infer<typeof ApiError>
 
-/** Messages on the live WebSocket: the client subscribes to a lab; the server streams its events. */
-export const WatchRequest = z.object({ type: z.literal('watch'), lab: z.unknown() })
+// Live events: what a watch stream carries, beside the calls. One map, keyed by the `type` field.
+
+/** A link's state changed (or is reported for the first time: `previous` is null). */
+export const LinkEvent = z.object({
+  type: z.literal('link'),
+  at: z.number(),
+  link: LinkStatusReply,
+  /** The link's guest node; null for a wire between bridges. */
+  node: z.string().nullable(),
+  previous: LinkStatusReply.shape.state.nullable(),
+})
+
+/** Docker said something about one of the lab's containers (start, die, …). */
+export const ContainerEvent = z.object({
+  type: z.literal('container'),
+  at: z.number(),
+  node: z.string(),
+  action: z.string(),
+})
+
+/** A restarted container got its links back (or did not: `error` says why). */
+export const HealEvent = z.object({
+  type: z.literal('heal'),
+  at: z.number(),
+  node: z.string(),
+  ops: z.number().int(),
+  ok: z.boolean(),
+  ms: z.number(),
+  error: z.string().optional(),
+})
+
+/** Byte counters of a guest interface and their rates (bytes/s), once a second when asked for. */
+export const CountersEvent = z.object({
+  type: z.literal('counters'),
+  at: z.number(),
+  linkId: z.string(),
+  rxBytes: z.number(),
+  txBytes: z.number(),
+  rxRate: z.number(),
+  txRate: z.number(),
+})
+
+/** A source of live state went away or came back (Docker's events, a look at the machine). */
+export const NoticeEvent = z.object({ type: z.literal('notice'), at: z.number(), message: z.string() })
+
+/** One more step of a running apply is done. */
+export const ProgressEvent = z.object({
+  type: z.literal('progress'),
+  planId: z.string().nullable(),
+  done: z.number().int(),
+  total: z.number().int(),
+  op: z.string(),
+})
+
+/** The stream could not be opened or broke: a malformed watch request, a lab with errors, a monitor that failed. */
+export const StreamErrorEvent = z.object({ type: z.literal('error'), error: z.string() })
+
+/** Every event the page can receive, by its `type`: the lab's live state, and news for every editor. */
+export const events = {
+  link: LinkEvent,
+  container: ContainerEvent,
+  heal: HealEvent,
+  counters: CountersEvent,
+  notice: NoticeEvent,
+  progress: ProgressEvent,
+  'lab-file-changed': LabFileChangedEvent,
+  menu: MenuCommandEvent,
+  error: StreamErrorEvent,
+} as const
+
+export type LiveEventType = keyof typeof events
+export type LiveEventOf<T extends LiveEventType> = z.infer<(typeof events)[T]>
+/**
+ * Any message of a live stream (serve's WebSocket, the desktop's watch port): the lab's events,
+ * and what every open editor is told (apply progress, its lab file changed on disk). Parse what
+ * arrives with it.
+ */
+export const LiveEvent = z.discriminatedUnion('type', [
+  LinkEvent,
+  ContainerEvent,
+  HealEvent,
+  CountersEvent,
+  NoticeEvent,
+  ProgressEvent,
+  LabFileChangedEvent,
+  StreamErrorEvent,
+])
+export type LiveEvent = z.infer<typeof LiveEvent>
+/** What watching a lab on the machine produces (the engine's watcher). */
+export type WatchEvent = LiveEventOf<'link' | 'container' | 'heal' | 'counters' | 'notice'>
+/** What every open editor is told, whatever lab it watches. */
+export type BroadcastEvent = LiveEventOf<'progress' | 'lab-file-changed'>
+
+/** Subscribing to a lab's live events (the desktop's `watch` message). */
+export const WatchLab = z.object({ lab: z.unknown() })
+export type WatchLab = z.infer<typeof WatchLab>
+/** The same on serve's WebSocket, where the message says what it is. */
+export const WatchRequest = WatchLab.extend({ type: z.literal('watch') })

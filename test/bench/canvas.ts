@@ -4,6 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createEngine } from '../../electron/core/create-engine.ts'
+import { engineService } from '../../electron/core/service.ts'
 import { serve } from '../../electron/serve/server.ts'
 import { saveLab } from '../../shared/lab/save.ts'
 import { launchChromium } from '../support/chromium.ts'
@@ -23,7 +24,7 @@ export async function canvasFigure() {
   const file = join(dir, 'big.yaml')
   writeFileSync(file, saveLab(lab))
   const server = await serve({
-    engine: createEngine({ stateDir: dir }),
+    service: engineService(createEngine({ stateDir: dir })),
     staticDir: join(import.meta.dirname, '..', '..', 'dist', 'renderer'),
   })
   const browser = await launchChromium()

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import WebSocket from 'ws'
 import { createEngine } from '../../electron/core/create-engine.ts'
+import { engineService } from '../../electron/core/service.ts'
 import { serve } from '../../electron/serve/server.ts'
 import { run } from './apply.ts'
 import { guestName, oneBridgeLab } from './labs.ts'
@@ -26,7 +27,7 @@ export async function eventFigure(prefix: string, flips: number): Promise<EventF
   const lab = oneBridgeLab(prefix, guests, 'netns')
   const stateDir = mkdtempSync(join(tmpdir(), 'patchbay-bench-events-'))
   const engine = createEngine({ stateDir })
-  const server = await serve({ engine })
+  const server = await serve({ service: engineService(engine) })
   const socket = new WebSocket(`ws://127.0.0.1:${server.port}/ws?token=${server.token}`, {
     headers: { origin: `http://127.0.0.1:${server.port}` },
   })

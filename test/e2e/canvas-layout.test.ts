@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createEngine } from '../../electron/core/create-engine.ts'
+import { engineService } from '../../electron/core/service.ts'
 import { type RunningServer, serve } from '../../electron/serve/server.ts'
 import { loadLab } from '../../shared/lab/load.ts'
 import { missingLabHost } from '../integration/support/lab-host.ts'
@@ -76,7 +77,7 @@ describe.skipIf(skipReason !== null)('a lab opened on the canvas', () => {
       throw new Error('the renderer is not built: run `npm run build:renderer`')
     mkdirSync(shots, { recursive: true })
     server = await serve({
-      engine: createEngine({ stateDir: '/tmp/patchbay-test-state/canvas' }),
+      service: engineService(createEngine({ stateDir: '/tmp/patchbay-test-state/canvas' })),
       staticDir: rendererDir,
     })
     browser = await launchChromium()

@@ -7,6 +7,7 @@ import { execa } from 'execa'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createEngine } from '../../electron/core/create-engine.ts'
+import { engineService } from '../../electron/core/service.ts'
 import { type RunningServer, serve } from '../../electron/serve/server.ts'
 import { missingLabHost, testPrefix } from '../integration/support/lab-host.ts'
 import { sweep } from '../integration/support/machine.ts'
@@ -30,7 +31,7 @@ describe.skipIf(skipReason !== null)('drawing, applying and watching a lab in th
     if (!existsSync(join(rendererDir, 'index.html')))
       throw new Error('the renderer is not built: run `npm run build:renderer`')
     mkdirSync(shots, { recursive: true })
-    server = await serve({ engine, staticDir: rendererDir })
+    server = await serve({ service: engineService(engine), staticDir: rendererDir })
     browser = await launchChromium()
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } })
     // New asks before dropping unsaved changes; this person says yes.

@@ -9,6 +9,7 @@ import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createEngine } from '../../electron/core/create-engine.ts'
 import { LabFiles } from '../../electron/core/lab-files.ts'
+import { engineService } from '../../electron/core/service.ts'
 import { type RunningServer, serve } from '../../electron/serve/server.ts'
 import { missingLabHost, testPrefix } from '../integration/support/lab-host.ts'
 import { launchChromium } from '../support/chromium.ts'
@@ -49,7 +50,10 @@ describe.skipIf(skipReason !== null)('the editor opens and saves the lab file se
     mkdirSync(shots, { recursive: true })
     writeFileSync(file, LAB)
     const engine = createEngine({ stateDir: `/tmp/patchbay-test-state/${prefix}` })
-    server = await serve({ engine, staticDir: rendererDir, files: new LabFiles({ file }) })
+    server = await serve({
+      service: engineService(engine, { files: new LabFiles({ file }) }),
+      staticDir: rendererDir,
+    })
     browser = await launchChromium()
     page = await browser.newPage({ viewport: { width: 1600, height: 1000 } })
     await page.goto(server.url)

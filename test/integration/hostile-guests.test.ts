@@ -10,8 +10,8 @@ import { execa } from 'execa'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DockerApi } from '../../electron/core/drivers/docker-api.ts'
 import { Engine } from '../../electron/core/engine.ts'
-import { LabWatcher, type WatchEvent } from '../../electron/core/monitor/lab-watcher.ts'
 import { labStatus } from '../../electron/core/status.ts'
+import type { WatchEvent } from '../../shared/api/contract.ts'
 import { checkLab } from '../../shared/lab/check.ts'
 import { saveLab } from '../../shared/lab/save.ts'
 import type { Lab } from '../../shared/lab/schema.ts'
@@ -113,8 +113,7 @@ describe.skipIf(skipReason !== null)('hostile guests and a Docker that does not 
   })
 
   it('a watcher with Docker unreachable says so once and keeps reporting netns links', async () => {
-    const docker = new DockerApi({ socketPath: NO_DOCKER })
-    const watcher = new LabWatcher(blind, lab, docker)
+    const watcher = blind.watch(lab)
     const events: WatchEvent[] = []
     watcher.on('event', (e) => events.push(e))
     const id = `${n('n2')}:eth1`

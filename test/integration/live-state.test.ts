@@ -6,9 +6,8 @@ import { fileURLToPath } from 'node:url'
 import { execa } from 'execa'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createEngine } from '../../electron/core/create-engine.ts'
-import { DockerApi } from '../../electron/core/drivers/docker-api.ts'
-import { LabWatcher, type WatchEvent } from '../../electron/core/monitor/lab-watcher.ts'
 import { verifyLab } from '../../electron/core/verify.ts'
+import type { WatchEvent } from '../../shared/api/contract.ts'
 import { saveLab } from '../../shared/lab/save.ts'
 import type { GuestLink } from '../../shared/lab/schema.ts'
 import { containerName, guestHostEnd } from '../../shared/plan/device-names.ts'
@@ -23,7 +22,7 @@ describe.skipIf(skipReason !== null)('watching the single-host VLAN lab', () => 
   const prefix = testPrefix()
   const lab = scenarioLab('single-host-vlan.yaml', prefix)
   const engine = createEngine({ stateDir: `/tmp/patchbay-test-state/${prefix}` })
-  const watcher = new LabWatcher(engine, lab, new DockerApi(), { heal: true })
+  const watcher = engine.watch(lab, { heal: true })
   const events: WatchEvent[] = []
   const n = (name: string) => `${prefix}${name}`
   const docker = (node: string) => containerName(lab.name, n(node), lab.nodes[n(node)])
@@ -153,7 +152,7 @@ describe.skipIf(skipReason !== null)('watching the single-host VLAN lab', () => 
   })
 
   it('with counters asked for, traffic shows as rx/tx rates once a second', async () => {
-    const sampler = new LabWatcher(engine, lab, new DockerApi(), { counters: true })
+    const sampler = engine.watch(lab, { counters: true })
     const seen: WatchEvent[] = []
     sampler.on('event', (e) => seen.push(e))
     await sampler.start()

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import { createEngine } from '../../electron/core/create-engine.ts'
 import { processCommandLog } from '../../electron/core/exec/runner.ts'
+import { engineService } from '../../electron/core/service.ts'
 import { type RunningServer, serve } from '../../electron/serve/server.ts'
 import { checkLab } from '../../shared/lab/check.ts'
 import { missingLabHost, testPrefix } from './support/lab-host.ts'
@@ -57,7 +58,7 @@ describe.skipIf(skipReason !== null)('patchbay serve', () => {
   const auth = () => ({ host: `127.0.0.1:${server.port}`, authorization: `Bearer ${server.token}` })
 
   beforeAll(async () => {
-    server = await serve({ engine })
+    server = await serve({ service: engineService(engine) })
   })
 
   afterAll(async () => {

@@ -24,8 +24,10 @@ require.cache['electron-stand-in'] = {
 
 const [main, preload] = process.argv.slice(2)
 const app = await import(pathToFileURL(main).href)
-app.registerIpc(new Proxy({}, { get: () => async () => undefined }))
-app.registerLiveState(() => () => undefined)
+// A service that is never called: registering only names the channels.
+const service = new Proxy({}, { get: () => () => undefined })
+app.registerIpc(service)
+app.registerLiveState(service)
 app.installFileMenu(() => undefined)
 require(preload)
 console.log(JSON.stringify(globalThis.__electronStandIn))

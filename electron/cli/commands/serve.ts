@@ -4,6 +4,7 @@ import { ExitCode } from '../../../shared/api/exit-codes.ts'
 import { createEngine } from '../../core/create-engine.ts'
 import { LabFiles } from '../../core/lab-files.ts'
 import { packageRoot } from '../../core/package-root.ts'
+import { engineService } from '../../core/service.ts'
 import { serve } from '../../serve/server.ts'
 import type { CliIo } from '../io.ts'
 
@@ -71,9 +72,8 @@ export async function serveCommand(
   // PATCHBAY_SERVE_TOKEN: a token chosen by the caller (bin/dev.js); otherwise a fresh one.
   const token = process.env.PATCHBAY_SERVE_TOKEN
   const running = await serve({
-    engine: createEngine(),
+    service: engineService(createEngine(), { files }),
     port,
-    files,
     ...(token ? { token } : {}),
     ...(existsSync(RENDERER_DIR) ? { staticDir: RENDERER_DIR } : {}),
   })

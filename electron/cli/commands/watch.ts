@@ -1,7 +1,7 @@
+import type { WatchEvent } from '../../../shared/api/contract.ts'
 import { ExitCode } from '../../../shared/api/exit-codes.ts'
 import { createEngine } from '../../core/create-engine.ts'
-import { DockerApi } from '../../core/drivers/docker-api.ts'
-import { LabWatcher, type WatchEvent } from '../../core/monitor/lab-watcher.ts'
+import { engineService, failureOf } from '../../core/service.ts'
 import { labOrExit } from '../engine-input.ts'
 import type { CliIo } from '../io.ts'
 
@@ -36,15 +36,6 @@ export async function watchCommand(
 ): Promise<ExitCode> {
   const lab = await labOrExit(io, path)
   if (typeof lab === 'number') return lab
-  const watcher = new LabWatcher(createEngine(), lab, new DockerApi(), {
-    heal: options.heal === true,
-    counters: options.counters === true,
-  })
-  watcher.on('event', (event) => {
-    // The service's log: what it healed, and when a source of live state went away or came back.
-    if (options.onlyHeals && event.type !== 'heal' && event.type !== 'notice') return
-    io.stdout(`${options.json ? JSON.stringify(event) : describe(event)}\n`)
-  })
   // Listening before starting, so an early signal still stops the monitors; with `on`, not `once`:
   // execa's exit handler re-raises a signal that nobody else listens to any more.
   let stop = () => {}
@@ -53,12 +44,28 @@ export async function watchCommand(
   })
   process.on('SIGINT', stop)
   process.on('SIGTERM', stop)
-  await watcher.start()
-  await stopped
-  watcher.stop()
-  process.off('SIGINT', stop)
-  process.off('SIGTERM', stop)
-  return ExitCode.ok
+  const stream = engineService(createEngine()).watch(
+    lab,
+    (event) => {
+      // The service's log: what it healed, and when a source of live state went away or came back.
+      if (options.onlyHeals && event.type !== 'heal' && event.type !== 'notice') return
+      io.stdout(`${options.json ? JSON.stringify(event) : describe(event)}\n`)
+    },
+    { heal: options.heal === true, counters: options.counters === true },
+  )
+  let code: ExitCode = ExitCode.ok
+  try {
+    await stream.ready
+    await stopped
+  } catch (e) {
+    io.stderr(`patchbay: watch: ${failureOf(e).error}\n`)
+    code = ExitCode.differs
+  } finally {
+    stream.stop()
+    process.off('SIGINT', stop)
+    process.off('SIGTERM', stop)
+  }
+  return code
 }
 
 /** `patchbay heal LAB`: the service form of `watch --heal`, printing only what it healed. */

@@ -2,47 +2,16 @@
 // link's id and its guest node, emitted when something changed, never on a timer. With `heal`, a
 // container of the lab that (re)starts gets its links back by an apply, which pipework never did.
 import { EventEmitter } from 'node:events'
+import type { WatchEvent } from '../../../shared/api/contract.ts'
 import { guestIfname, LOCAL_HOST, linkIds, nodeHost } from '../../../shared/lab/normalize.ts'
 import type { Lab } from '../../../shared/lab/schema.ts'
 import { isGuestLink } from '../../../shared/lab/schema.ts'
 import { containerName, guestHostEnd } from '../../../shared/plan/device-names.ts'
 import type { Observed } from '../../../shared/plan/observed.ts'
-import type { DockerApi } from '../drivers/docker-api.ts'
-import type { Engine } from '../engine.ts'
+import type { Engine, WatchableRuntime } from '../engine.ts'
 import { type LinkStatus, labStatus } from '../status.ts'
 import { parseLinkLine } from './link-line.ts'
 import { allNamespacesMonitor, netlinkMonitor, ovsdbMonitor, type Trigger } from './triggers.ts'
-
-export type WatchEvent =
-  | {
-      readonly type: 'link'
-      readonly at: number
-      readonly link: LinkStatus
-      readonly node: string | null
-      readonly previous: LinkStatus['state'] | null
-    }
-  | {
-      readonly type: 'heal'
-      readonly at: number
-      readonly node: string
-      readonly ops: number
-      readonly ok: boolean
-      readonly ms: number
-      readonly error?: string
-    }
-  | { readonly type: 'container'; readonly at: number; readonly node: string; readonly action: string }
-  /** A source of live state went away or came back (Docker's events, a look at the machine). */
-  | { readonly type: 'notice'; readonly at: number; readonly message: string }
-  /** Byte counters of a guest interface and their rates (bytes/s), once a second when asked for. */
-  | {
-      readonly type: 'counters'
-      readonly at: number
-      readonly linkId: string
-      readonly rxBytes: number
-      readonly txBytes: number
-      readonly rxRate: number
-      readonly txRate: number
-    }
 
 export interface WatchOptions {
   readonly heal?: boolean
@@ -87,7 +56,7 @@ export class LabWatcher extends EventEmitter<{ event: [WatchEvent] }> {
   constructor(
     private readonly engine: Engine,
     private readonly lab: Lab,
-    private readonly docker: DockerApi,
+    private readonly docker: WatchableRuntime,
     private readonly options: WatchOptions = {},
   ) {
     super()

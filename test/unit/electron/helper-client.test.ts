@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { helperHandlers, unprivilegedHandlers } from '../../../electron/main/helper-client.ts'
+import { offlineService } from '../../../electron/core/service.ts'
+import { helperCalls } from '../../../electron/main/helper-client.ts'
 
 describe('a desktop user without root', () => {
   it('without the helper still validates and sees domains, and is told why apply is unavailable', async () => {
-    const handlers = unprivilegedHandlers('pkexec is not installed')
+    const handlers = offlineService('pkexec is not installed').calls
     const lab = {
       patchbay: 1,
       name: 'x',
@@ -37,7 +38,7 @@ describe('a desktop user without root', () => {
   it.skipIf(existsSync('/usr/bin/pkexec'))(
     'asks for the helper through pkexec, and says so when there is no pkexec',
     async () => {
-      const handlers = helperHandlers(['/usr/bin/node', '/nonexistent/helper.mjs'])
+      const handlers = helperCalls(['/usr/bin/node', '/nonexistent/helper.mjs'])
       await expect(handlers.planLab({ lab: {} })).rejects.toThrow(
         'applying needs root, and pkexec is not installed',
       )

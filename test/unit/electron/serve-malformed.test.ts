@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import { createEngine } from '../../../electron/core/create-engine.ts'
 import { processCommandLog } from '../../../electron/core/exec/runner.ts'
+import { engineService } from '../../../electron/core/service.ts'
 import {
   MAX_BODY_BYTES,
   type RunningServer,
@@ -44,7 +45,9 @@ describe('serve and malformed requests', () => {
   const host = () => `127.0.0.1:${server.port}`
 
   beforeAll(async () => {
-    server = await serve({ engine: createEngine({ stateDir: '/nonexistent/patchbay-serve-malformed' }) })
+    server = await serve({
+      service: engineService(createEngine({ stateDir: '/nonexistent/patchbay-serve-malformed' })),
+    })
   })
   afterAll(async () => {
     await server.close()
@@ -85,7 +88,10 @@ describe('serve and malformed requests', () => {
       body: JSON.stringify({ text }),
     })
     expect(reply.status).toBe(400)
-    expect(await reply.json()).toEqual({ error: `request body over ${MAX_BODY_BYTES} bytes` })
+    expect(await reply.json()).toEqual({
+      kind: 'invalid',
+      error: `request body over ${MAX_BODY_BYTES} bytes`,
+    })
     await stillServing()
   })
 

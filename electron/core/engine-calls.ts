@@ -1,65 +1,21 @@
-// The calls of shared/api/contract.ts, answered by the engine: one function per call, used by
-// `serve` (and, later, by the desktop app's main process). Plans are kept by id for apply.
-
-import { type ApiCall, type ApiReply, type ApiRequest, api } from '../../shared/api/contract.ts'
+// The calls of shared/api/contract.ts that need the engine, answered by the engine of this process
+// (service.ts wraps them). Plans are kept by id for apply: a command line never travels, only the
+// plan's id, and what runs is the plan that was shown.
 import { domainsReply, opReply, problemReply } from '../../shared/api/replies.ts'
 import { broadcastDomains } from '../../shared/l2/domains.ts'
-import { checkLab } from '../../shared/lab/check.ts'
 import { loadLab } from '../../shared/lab/load.ts'
-import type { Lab } from '../../shared/lab/schema.ts'
 import { parseMark } from '../../shared/plan/device-names.ts'
-import { applyReply } from '../core/apply-reply.ts'
-import type { Engine } from '../core/engine.ts'
-import { type FileHandlers, noFileHandlers } from '../core/file-calls.ts'
-import { LabFileError } from '../core/lab-files.ts'
-import { observedLab } from '../core/observed-lab.ts'
-import { PlanBook } from '../core/plan-book.ts'
-import { labStatus } from '../core/status.ts'
-import { verifyLab } from '../core/verify.ts'
+import { applyReply } from './apply-reply.ts'
+import { type EngineCalls, labOf, type ProgressEvent, ServiceError } from './calls.ts'
+import type { Engine } from './engine.ts'
+import { observedLab } from './observed-lab.ts'
+import { PlanBook } from './plan-book.ts'
+import { labStatus } from './status.ts'
+import { verifyLab } from './verify.ts'
 
-/** A request that cannot be carried out as asked: answered with 400 and these problems. */
-export class BadRequest extends Error {
-  constructor(
-    message: string,
-    readonly problems: ReturnType<typeof problemReply>[] = [],
-  ) {
-    super(message)
-  }
-}
-
-const labOf = (input: unknown): Lab => {
-  const checked = checkLab(input)
-  if (!checked.lab)
-    throw new BadRequest('the lab has errors; nothing was run', checked.problems.map(problemReply))
-  return checked.lab
-}
-
-type Handlers = { [C in ApiCall]: (req: ApiRequest<C>) => Promise<ApiReply<C>> }
-
-/** Per-step progress of an apply or destroy, for whoever is watching (serve's WebSockets). */
-export type Progress = { type: 'progress'; planId: string | null; done: number; total: number; op: string }
-
-export function apiHandlers(
-  engine: Engine,
-  onProgress: (p: Progress) => void = () => {},
-  files: FileHandlers = noFileHandlers('this process opens no lab files'),
-): Handlers {
+export function engineCalls(engine: Engine, onProgress: (event: ProgressEvent) => void): EngineCalls {
   const plans = new PlanBook()
-  const badFileRequest =
-    <R, A extends unknown[]>(call: (...args: A) => Promise<R>) =>
-    async (...args: A): Promise<R> => {
-      try {
-        return await call(...args)
-      } catch (e) {
-        if (e instanceof LabFileError) throw new BadRequest(e.message, e.problems)
-        throw e
-      }
-    }
   return {
-    labFiles: badFileRequest(files.labFiles),
-    chooseLabFile: badFileRequest(files.chooseLabFile),
-    openLab: badFileRequest(files.openLab),
-    saveLab: badFileRequest(files.saveLab),
     validateLab: async ({ text }) => {
       const loaded = loadLab(text, 'lab.yaml')
       return { ok: loaded.lab !== null, problems: loaded.problems.map(problemReply) }
@@ -78,7 +34,7 @@ export function apiHandlers(
     },
     applyPlan: async ({ planId }) => {
       const taken = plans.take(planId)
-      if (!taken.ok) throw new BadRequest(taken.why)
+      if (!taken.ok) throw new ServiceError('invalid', taken.why)
       const { lab, plan } = taken.kept
       // What runs is what was shown: if the machine moved since, the new plan goes back to be seen.
       const started = performance.now()
@@ -128,14 +84,4 @@ export function apiHandlers(
       return { ok: report.ok, pairs: [...report.pairs] }
     },
   }
-}
-
-/** Parses a call's request against its schema; a malformed one is a BadRequest. */
-export function parseRequest<C extends ApiCall>(call: C, body: unknown): ApiRequest<C> {
-  const parsed = api[call].req.safeParse(body)
-  if (!parsed.success)
-    throw new BadRequest(
-      `malformed ${call} request: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ')}`,
-    )
-  return parsed.data as ApiRequest<C>
 }
