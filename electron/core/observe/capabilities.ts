@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { release } from 'node:os'
 import { dirname } from 'node:path'
 import { gunzipSync } from 'node:zlib'
+import { z } from 'zod'
 import type { Capabilities } from '../../../shared/plan/observed.ts'
 import { failedBatchLines } from '../exec/ip-batch.ts'
 import type { Runner } from '../exec/runner.ts'
@@ -38,7 +39,7 @@ export function hostCapabilities(run: Runner, cacheFile?: string): Promise<Capab
 }
 
 /** What the probe's answer depends on; a different fingerprint means probing again. */
-function fingerprint(): string {
+export function fingerprint(): string {
   const read = (path: string) => {
     try {
       return readFileSync(path, 'utf8')
@@ -54,13 +55,37 @@ function fingerprint(): string {
     .digest('hex')
 }
 
-function fromCache(cacheFile: string | undefined, now: string): Promise<Capabilities> | null {
+/**
+ * The cache sits in the state dir, and its DHCP client is a command line patchbay runs as root:
+ * read it back as what the probe can find, nothing else.
+ */
+const CachedCapabilities = z
+  .object({
+    fingerprint: z.string(),
+    found: z
+      .object({
+        ovs: z.boolean(),
+        ovsKernelDatapath: z.boolean(),
+        vlan8021q: z.boolean(),
+        bridgeVlanFiltering: z.boolean(),
+        macvlan: z.boolean(),
+        dhcpClient: z.union([
+          z.tuple([z.literal('udhcpc')]),
+          z.tuple([z.literal('busybox'), z.literal('udhcpc')]),
+          z.null(),
+        ]),
+      })
+      .strict(),
+  })
+  .strict()
+
+export function fromCache(cacheFile: string | undefined, now: string): Promise<Capabilities> | null {
   if (!cacheFile) return null
   try {
-    const saved = JSON.parse(readFileSync(cacheFile, 'utf8')) as { fingerprint: string; found: Capabilities }
+    const saved = CachedCapabilities.parse(JSON.parse(readFileSync(cacheFile, 'utf8')))
     return saved.fingerprint === now ? Promise.resolve(saved.found) : null
   } catch {
-    return null // none yet, or unreadable: probe
+    return null // none yet, unreadable, or not what patchbay writes: probe
   }
 }
 
