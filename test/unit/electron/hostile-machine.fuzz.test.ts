@@ -70,21 +70,32 @@ const fakeInterface = fc.record({
   kind: fc.constantFrom<FakeInterface['kind']>('veth', 'macvlan', 'bridge'),
 })
 
+/**
+ * JSON as ip prints it: ip escapes quotes, backslashes, \b \t \n \f \r, and writes every other
+ * control character raw (JSON.stringify escapes them as \u00XX; an escaped backslash before one is not one).
+ */
+const asIpPrintsIt = (json: string): string =>
+  json.replace(/(?<=(?:^|[^\\])(?:\\\\)*)\\u00([01][0-9a-f])/g, (_, hex: string) =>
+    String.fromCharCode(Number.parseInt(hex, 16)),
+  )
+
 const ipJson = (interfaces: readonly FakeInterface[]): string =>
-  JSON.stringify([
-    { ifindex: 1, ifname: 'lo', flags: ['UP'], operstate: 'UNKNOWN', addr_info: [] },
-    ...interfaces.map((i, n) => ({
-      ifindex: 100 + n,
-      ifname: i.ifname,
-      ifalias: i.alias,
-      flags: ['UP'],
-      operstate: 'UP',
-      mtu: 1500,
-      address: '02:00:00:00:00:01',
-      linkinfo: { info_kind: i.kind },
-      addr_info: [],
-    })),
-  ])
+  asIpPrintsIt(
+    JSON.stringify([
+      { ifindex: 1, ifname: 'lo', flags: ['UP'], operstate: 'UNKNOWN', addr_info: [] },
+      ...interfaces.map((i, n) => ({
+        ifindex: 100 + n,
+        ifname: i.ifname,
+        ifalias: i.alias,
+        flags: ['UP'],
+        operstate: 'UP',
+        mtu: 1500,
+        address: '02:00:00:00:00:01',
+        linkinfo: { info_kind: i.kind },
+        addr_info: [],
+      })),
+    ]),
+  )
 
 /** Records every process the engine would start and answers like a machine full of hostile names. */
 class FakeMachine extends Runner {
@@ -115,10 +126,14 @@ class FakeMachine extends Runner {
 }
 
 class FakeContainers implements ContainerRuntime {
+  /** With a reason, every call fails as a Docker engine that does not answer would. */
+  constructor(private readonly down: string | null = null) {}
   async inspect(name: string): Promise<ContainerState | null> {
+    if (this.down) throw new Error(this.down)
     return { id: name, name, pid: process.pid, running: true, labels: {} }
   }
   async list() {
+    if (this.down) throw new Error(this.down)
     return []
   }
   async create(): Promise<string> {
@@ -199,7 +214,8 @@ describe('a machine full of hostile names, aliases, journal lines and state', ()
         fc.array(journalLine, { maxLength: 6 }),
         stateFile,
         fc.boolean(),
-        async (host, guest, journal, state, destroy) => {
+        fc.constantFrom(null, null, null, 'Docker engine is not reachable at /x.sock: ECONNREFUSED'),
+        async (host, guest, journal, state, destroy, dockerDown) => {
           const stateDir = mkdtempSync(join(tmpdir(), 'patchbay-fuzz-'))
           scratch.push(stateDir)
           writeFileSync(
@@ -208,7 +224,7 @@ describe('a machine full of hostile names, aliases, journal lines and state', ()
           )
           writeFileSync(join(stateDir, `${LAB}.json`), JSON.stringify(state))
           const machine = new FakeMachine(host, guest)
-          const engine = new Engine({ run: machine, containers: new FakeContainers(), stateDir })
+          const engine = new Engine({ run: machine, containers: new FakeContainers(dockerDown), stateDir })
           await (destroy ? engine.destroy(lab) : engine.apply(lab))
           for (const call of machine.calls) {
             expect(call.argv.join(' ')).not.toContain(CANARY)
