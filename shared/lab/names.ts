@@ -82,3 +82,25 @@ export const isLinkId = (text: string): boolean => LINK_ID.test(text)
 export const isNodeName = (text: string): boolean => NODE_ID.test(text)
 export const isLabName = (text: string): boolean => LAB_NAME.test(text)
 export const isIfname = (text: string): boolean => IFNAME_ID.test(text) && text !== '.' && text !== '..'
+
+// Docker's image reference grammar (distribution/reference): [host[:port]/]path[:tag][@digest],
+// path components in lower case joined by . _ __ or dashes; IPv6 registry hosts are not accepted.
+const DOMAIN_PART = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])'
+const DOMAIN = `${DOMAIN_PART}(?:\\.${DOMAIN_PART})*(?::[0-9]+)?`
+const PATH_PART = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*'
+const IMAGE_REFERENCE = new RegExp(
+  `^(?:${DOMAIN}/)?${PATH_PART}(?:/${PATH_PART})*(?::[\\w][\\w.-]{0,127})?(?:@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?$`,
+)
+/** Docker refuses longer names; the whole reference stays well within argv and log lines. */
+const IMAGE_MAX_LENGTH = 255
+
+/** An image reference as Docker reads it: it goes to the Docker API and into printed commands. */
+export function imageProblem(image: string): string | null {
+  if (image.startsWith('-'))
+    return `image ${JSON.stringify(image)} starts with "-", which tools would read as an option`
+  if (image.length > IMAGE_MAX_LENGTH)
+    return `image reference is ${image.length} characters; Docker takes at most ${IMAGE_MAX_LENGTH}`
+  if (!IMAGE_REFERENCE.test(image))
+    return `${JSON.stringify(image)} is not an image reference like "alpine", "labbox:latest" or "registry:5000/team/app:1.2@sha256:…"`
+  return null
+}

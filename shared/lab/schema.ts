@@ -3,7 +3,7 @@
 import { z } from 'zod'
 import { addressProblem, cidrProblem } from './addresses.ts'
 import { macProblem } from './mac.ts'
-import { ifnameProblem, labNameProblem, nodeNameProblem } from './names.ts'
+import { ifnameProblem, imageProblem, labNameProblem, nodeNameProblem } from './names.ts'
 import { vlanProblem } from './vlan.ts'
 
 export const LAB_VERSION = 1
@@ -55,7 +55,7 @@ export const ContainerNode = z.strictObject({
   kind: z.literal('container'),
   ...placed,
   /** With an image the lab creates (and destroy removes) the container; without, it must exist. */
-  image: z.string().min(1).optional(),
+  image: checked(z.string(), imageProblem).optional(),
   command: z.array(z.string()).optional(),
 })
 

@@ -51,6 +51,32 @@ const table: [string, string, string][] = [
     '"eth0;reboot" contains ";"',
   ],
   [
+    'image as an option',
+    withNodes('  c: { kind: container, image: "--privileged" }\n'),
+    'image "--privileged" starts with "-"',
+  ],
+  [
+    'image with a shell command',
+    withNodes('  c: { kind: container, image: "alpine;reboot" }\n'),
+    '"alpine;reboot" is not an image reference',
+  ],
+  [
+    'image with a terminal escape',
+    withNodes('  c: { kind: container, image: "alpine\\e[2J" }\n'),
+    '"alpine\\u001b[2J" is not an image reference',
+  ],
+  [
+    'image in upper case',
+    withNodes('  c: { kind: container, image: Alpine }\n'),
+    'is not an image reference',
+  ],
+  ['empty image', withNodes('  c: { kind: container, image: "" }\n'), '"" is not an image reference'],
+  [
+    'image over 255 characters',
+    withNodes(`  c: { kind: container, image: ${'a'.repeat(256)} }\n`),
+    'image reference is 256 characters; Docker takes at most 255',
+  ],
+  [
     'command without image',
     withNodes('  c: { kind: container, command: [sh] }\n'),
     'command is used only when the lab creates the container',
