@@ -2,6 +2,7 @@ import { ExitCode } from '../../shared/api/exit-codes.ts'
 import type { Lab } from '../../shared/lab/schema.ts'
 import type { PlanProblem } from '../../shared/plan/context.ts'
 import { execArgv, type Op } from '../../shared/plan/op.ts'
+import { printable, shellLine } from '../../shared/plan/shell-words.ts'
 import { createEngine } from '../core/create-engine.ts'
 import type { Engine } from '../core/engine.ts'
 import { probeWithoutChanging } from '../core/observe/capabilities.ts'
@@ -42,7 +43,8 @@ export const problemsExitCode = (problems: readonly PlanProblem[]): ExitCode =>
 
 export function printPlanProblems(io: CliIo, problems: readonly PlanProblem[]): void {
   for (const p of problems)
-    io.stderr(`${p.kind === 'capability' ? 'cannot' : 'conflict'}: ${p.field}: ${p.message}\n`)
+    io.stderr(`${p.kind === 'capability' ? 'cannot' : 'conflict'}: ${p.field}: ${printable(p.message)}\n`)
 }
 
-export const opLine = (op: Op): string => `${execArgv(op.exec).join(' ')}    # ${op.why}`
+/** An op for a person: its command shell-quoted, its reason with any control character escaped. */
+export const opLine = (op: Op): string => `${shellLine(execArgv(op.exec))}    # ${printable(op.why)}`

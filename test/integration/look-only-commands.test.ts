@@ -76,6 +76,25 @@ describe.skipIf(skipReason !== null)('commands that only look', () => {
     }
   })
 
+  it("plan prints every argument shell-quoted and a lab value's terminal escape escaped", async () => {
+    const text = [
+      'patchbay: 1',
+      `name: ${prefix}-esc`,
+      'nodes:',
+      `  ${prefix}s: { kind: ovs-bridge }`,
+      `  ${prefix}c: { kind: container, image: "labbox:latest", command: [sh, -c, "echo \\e[2J; sleep 1d"] }`,
+      'links:',
+      `  - { guest: ${prefix}c, to: ${prefix}s, ip: 10.211.1.1/24 }`,
+      '',
+    ].join('\n')
+    const result = await runCli(['plan', '-'], text)
+    expect(result.code).toBe(0)
+    expect(result.stdout).not.toContain('\x1b')
+    expect(result.stdout).toContain(
+      `labbox:latest sh -c $'echo \\x1b[2J; sleep 1d'    # container ${prefix}-esc-${prefix}c`,
+    )
+  })
+
   it.each([
     ['plan', ['plan']],
     ['status', ['status']],

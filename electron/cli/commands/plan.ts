@@ -1,6 +1,7 @@
 import type { PlanReply } from '../../../shared/api/contract.ts'
 import { ExitCode } from '../../../shared/api/exit-codes.ts'
 import { opReply } from '../../../shared/api/replies.ts'
+import { printable } from '../../../shared/plan/shell-words.ts'
 import { labOrExit, machineEngine, opLine, printPlanProblems, problemsExitCode } from '../engine-input.ts'
 import type { CliIo } from '../io.ts'
 
@@ -18,7 +19,7 @@ export async function planCommand(io: CliIo, path: string, options: { json?: boo
     if (plan.ops.length === 0 && plan.problems.length === 0)
       io.stdout(`${lab.name}: in sync, nothing to do\n`)
     for (const op of plan.ops) {
-      if (op.pipework) io.stdout(`# ${op.pipework}\n`)
+      if (op.pipework) io.stdout(`# ${printable(op.pipework)}\n`)
       io.stdout(`${opLine(op)}\n`)
     }
   }
