@@ -29,6 +29,7 @@ import {
   placeOnHost,
 } from '../document/commands.ts'
 import { settleOpened } from '../document/layout-actions.ts'
+import { useLinkKeys } from '../document/link-keys.ts'
 import { useDocument } from '../document/use-document.ts'
 import { useUi } from '../ui/store.ts'
 import { DomainOverlay, domainOverlayNode, domainShapes } from './domain-overlay.tsx'
@@ -110,6 +111,8 @@ export function Canvas() {
   }, [lab])
 
   const ids = useMemo(() => linkIds(lab.links ?? []), [lab])
+  // Edges are keyed by the editor's link key: an ifname edit renames the link, not the edge.
+  const keys = useLinkKeys((s) => s.keys)
   const shapes: LinkShape[] = useMemo(
     () =>
       (lab.links ?? []).map((link, i) => {
@@ -177,12 +180,13 @@ export function Canvas() {
       (lab.links ?? []).map((link, i) => {
         const [source, target] = 'guest' in link ? [link.guest, link.to] : link.between
         return {
-          id: ids[i]!,
+          id: keys[i] ?? ids[i]!,
           source,
           target,
           type: 'lab',
           data: {
             linkId: ids[i]!,
+            linkKey: keys[i] ?? ids[i]!,
             guestLink: 'guest' in link,
             vlan: link.vlan ?? null,
             trunk: 'between' in link ? (link.trunk ?? []) : [],
@@ -193,7 +197,7 @@ export function Canvas() {
           },
         }
       }),
-    [lab, ids, geometry, problemsOf],
+    [lab, ids, keys, geometry, problemsOf],
   )
 
   const legendVlans = useMemo(() => {
@@ -273,8 +277,9 @@ export function Canvas() {
         onNodeDragStop={() => endGesture()}
         onConnect={(c: Connection) => change((l) => connect(l, c.source, c.target))}
         onEdgeClick={(_, edge) => {
-          if (paint !== null) change((l) => paintVlan(l, edge.id, paint))
-          else select([], [edge.id])
+          const id = (edge.data as LabEdgeData).linkId
+          if (paint !== null) change((l) => paintVlan(l, id, paint))
+          else select([], [id])
         }}
         onNodeClick={(event, node) => {
           if (!(node.id in lab.nodes)) return
@@ -290,8 +295,9 @@ export function Canvas() {
         }}
         onEdgeContextMenu={(event, edge) => {
           event.preventDefault()
-          select([], [edge.id])
-          openMenu({ link: edge.id, x: event.clientX, y: event.clientY })
+          const id = (edge.data as LabEdgeData).linkId
+          select([], [id])
+          openMenu({ link: id, x: event.clientX, y: event.clientY })
         }}
         onPaneClick={() => {
           select([], [])
@@ -304,7 +310,7 @@ export function Canvas() {
             deleteSelection(
               l,
               n.map((x) => x.id).filter((id) => id in l.nodes),
-              e.map((x) => x.id),
+              e.map((x) => (x.data as LabEdgeData).linkId),
             ),
           )
         }

@@ -6,13 +6,15 @@ import { EdgeLabelRenderer, type EdgeProps } from '@xyflow/react'
 import { memo } from 'react'
 import { paintVlan } from '../document/commands.ts'
 import { useDocument } from '../document/use-document.ts'
-import { useLive } from '../live/store.ts'
+import { liveLinkId, useLive } from '../live/store.ts'
 import { useUi } from '../ui/store.ts'
 import type { LinkGeometry } from './geometry.ts'
 import { TRUNK_COLOUR, UNTAGGED_COLOUR, vlanColour } from './vlan-colour.ts'
 
 export type LabEdgeData = {
   linkId: string
+  /** The editor's key of the link (link-keys.ts): the same after its ifname is edited. */
+  linkKey: string
   guestLink: boolean
   /** Access VLAN (a guest link's, or a wire's both ends'). */
   vlan: number | null
@@ -50,8 +52,8 @@ export function VlanChip({ vlan, native = false }: { vlan: number; native?: bool
 }
 
 function LabEdgeView({ id, data, selected }: EdgeProps & { data: LabEdgeData }) {
-  const live = useLive((s) => s.links[data.linkId])
-  const counters = useLive((s) => s.counters[data.linkId])
+  const live = useLive((s) => s.links[liveLinkId(s, data.linkKey, data.linkId)])
+  const counters = useLive((s) => s.counters[liveLinkId(s, data.linkKey, data.linkId)])
   const paint = useUi((s) => s.paintVlan)
   const change = useDocument((s) => s.change)
   const select = useUi((s) => s.select)

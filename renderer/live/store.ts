@@ -7,6 +7,12 @@ export type Counters = Omit<LiveEventOf<'counters'>, 'type' | 'at' | 'linkId'>
 
 export interface LiveState {
   readonly links: Readonly<Record<string, LinkStatusReply>>
+  /**
+   * The id each drawn link (by its editor key, link-keys.ts) had in the lab being watched: the
+   * machine knows a link by that id until the lab is applied again, even after its ifname is edited.
+   */
+  readonly watched: Readonly<Record<string, string>>
+  setWatched(watched: Readonly<Record<string, string>>): void
   readonly counters: Readonly<Record<string, Counters>>
   readonly log: readonly string[]
   /** The apply running now, step by step. */
@@ -39,6 +45,8 @@ export const useLive = create<LiveState>()((set, get) => {
   }
   return {
     links: {},
+    watched: {},
+    setWatched: (watched) => set({ watched }),
     counters: {},
     log: [],
     progress: null,
@@ -80,6 +88,10 @@ export const useLive = create<LiveState>()((set, get) => {
           break
       }
     },
-    clear: () => set({ links: {}, counters: {}, log: [] }),
+    clear: () => set({ links: {}, counters: {}, log: [], watched: {} }),
   }
 })
+
+/** The id the machine knows a drawn link by: as it was when watching began, else its id now. */
+export const liveLinkId = (s: Pick<LiveState, 'watched'>, key: string | undefined, id: string): string =>
+  (key !== undefined ? s.watched[key] : undefined) ?? id

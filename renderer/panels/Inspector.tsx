@@ -5,8 +5,9 @@ import { linkIds } from '../../shared/lab/normalize.ts'
 import { fieldName } from '../../shared/lab/problem.ts'
 import type { Client } from '../api/client.ts'
 import { renameNode, updateLink, updateNode } from '../document/commands.ts'
+import { keyOfId } from '../document/link-keys.ts'
 import { useDocument } from '../document/use-document.ts'
-import { useLive } from '../live/store.ts'
+import { liveLinkId, useLive } from '../live/store.ts'
 import { useUi } from '../ui/store.ts'
 
 const asNumber = (text: string): number | string | undefined =>
@@ -55,7 +56,7 @@ export function Inspector({ client }: { client: Client }) {
   const change = useDocument((s) => s.change)
   const { selectedNodes, selectedLinks } = useUi()
   const linkId = selectedLinks[0]
-  const live = useLive((s) => (linkId ? s.links[linkId] : undefined))
+  const live = useLive((s) => (linkId ? s.links[liveLinkId(s, keyOfId(linkId), linkId)] : undefined))
   const [nics, setNics] = useState<string[]>([])
   useEffect(() => {
     client
