@@ -10,6 +10,7 @@ import { useDocument } from './document/use-document.ts'
 import { Inspector } from './panels/Inspector.tsx'
 import { Output } from './panels/Output.tsx'
 import { Palette } from './panels/Palette.tsx'
+import { Problems } from './panels/Problems.tsx'
 import { StatusBar } from './panels/StatusBar.tsx'
 import { Toolbar } from './panels/Toolbar.tsx'
 import { ContextMenu } from './ui/context-menu.tsx'
@@ -61,11 +62,7 @@ function Legend({ client }: { client: Client }) {
           on the machine: {d.vlan ?? 'untagged'} {d.members.join(', ')}
         </div>
       ))}
-      {checked.problems.map((p) => (
-        <div key={`${p.path.join('.')}${p.message}`} className={`problem ${p.severity}`}>
-          {p.message}
-        </div>
-      ))}
+      <Problems problems={checked.problems} />
     </div>
   )
 }

@@ -14,7 +14,13 @@ export type Output =
   | {
       readonly kind: 'matrix'
       readonly ok: boolean
-      readonly pairs: readonly { from: string; to: string; expected: boolean; reachable: boolean }[]
+      readonly pairs: readonly {
+        from: string
+        to: string
+        address?: string
+        expected: boolean
+        reachable: boolean
+      }[]
     }
 
 export interface UiState {

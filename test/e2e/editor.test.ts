@@ -131,10 +131,16 @@ describe.skipIf(skipReason !== null)('drawing, applying and watching a lab in th
 
   it('applies, and verify shows the expected matrix', async () => {
     await page.locator('[data-action="apply"]').click()
-    await page.waitForSelector('[data-output="plan"] [data-plan-group="added"]')
-    expect(await page.locator('[data-plan-group="added"] pre').textContent()).toContain(
+    await page.waitForSelector('[data-output="plan"] [data-plan-group="create"]')
+    // Grouped by what the ops do, with counts; per link the pipework line it stands for.
+    expect(await page.locator('[data-count="create"]').textContent()).toMatch(/^\d+ create$/)
+    expect(await page.locator('[data-count="remove"]').textContent()).toBe('0 remove')
+    const c1 = page.locator('[data-plan-group="create"] [data-plan-subject="c1:eth1"]')
+    expect(await c1.locator('summary .pipework').allTextContents()).toContain(
       '# pipework ovs0 c1 10.0.0.1/24 @100',
     )
+    await c1.locator('summary').click()
+    await expect.poll(() => c1.locator('[data-op]').first().isVisible()).toBe(true)
     await shot('03-plan')
     await page.locator('[data-action="run-plan"]').click()
     await expect

@@ -78,6 +78,9 @@ describe.skipIf(skipReason !== null)('the editor opens and saves the lab file se
     await expect.poll(() => page.locator('[data-link-id="b:eth1"]').getAttribute('data-vlan')).toBe('30')
     expect(await dirty()).toBe('true')
     expect(await page.title()).toBe('● lab.yaml — patchbay')
+    // The split subnet is listed; a click on it selects the link it is about.
+    await page.locator('[data-problem-field="links[0].ip"]').click()
+    await page.waitForSelector('[data-inspector="a:eth1"]')
     await shot('10-file-unsaved')
     await page.locator('[data-field="paint-vlan"]').fill('')
     await page.keyboard.press('Control+s')
