@@ -90,9 +90,7 @@ describe.skipIf(skipReason !== null)('commands that only look', () => {
     const result = await runCli(['plan', '-'], text)
     expect(result.code).toBe(0)
     expect(result.stdout).not.toContain('\x1b')
-    expect(result.stdout).toContain(
-      `labbox:latest sh -c $'echo \\x1b[2J; sleep 1d'    # container ${prefix}-esc-${prefix}c`,
-    )
+    expect(result.stdout).toContain("labbox:latest sh -c $'echo \\x1b[2J; sleep 1d'    # container ")
   })
 
   it.each([
