@@ -40,7 +40,11 @@ describe.skipIf(skipReason !== null)('kill -9 mid-apply', () => {
     await sweep(prefix)
   })
 
-  it.each([3, 9, 17, 24])('after %i ops: destroy leaves nothing, a fresh apply works', async (after) => {
+  // A fresh `patchbay apply` process compiles the CLI and probes the host before its first op: on a
+  // loaded machine that alone took over 20 s, so the pause gets a minute and the whole case three.
+  it.each([3, 9, 17, 24])('after %i ops: destroy leaves nothing, a fresh apply works', {
+    timeout: 180_000,
+  }, async (after) => {
     await execa('mkdir', ['-p', stateDir])
     await execa('tee', [labFile], { input: saveLab(lab) })
     const before = await snapshot(prefix)
@@ -50,7 +54,7 @@ describe.skipIf(skipReason !== null)('kill -9 mid-apply', () => {
     })
     // The run freezes after its Nth op and says so; then it is killed without a chance to clean up.
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('the apply never paused')), 20_000)
+      const timer = setTimeout(() => reject(new Error('the apply never paused')), 60_000)
       child.stderr?.on('data', (chunk: Buffer) => {
         if (chunk.toString().includes(`paused after op ${after}`)) {
           clearTimeout(timer)
