@@ -3,6 +3,7 @@ import { Command, CommanderError, Option } from 'commander'
 import { ExitCode } from '../../shared/api/exit-codes.ts'
 import { CapabilityError } from '../core/errors.ts'
 import { applyCommand, destroyCommand } from './commands/apply.ts'
+import { checkCommand } from './commands/check.ts'
 import { domainsCommand } from './commands/domains.ts'
 import { explainCommand } from './commands/explain.ts'
 import { exportCommand } from './commands/export.ts'
@@ -58,6 +59,15 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     .argument('<b>', 'guest interface node:ifname, or a guest name for its first link')
     .option('--json', 'print {"from","to","reachable","hops","blockedAt","why"} as JSON')
     .action(run(explainCommand))
+
+  program
+    .command('check')
+    .description(
+      "grade the lab's exercise goals: from the machine when root and applied, else from the drawing (exit 1 when a goal is not met)",
+    )
+    .argument('<lab>', 'lab file with an exercise: block, or - for standard input')
+    .option('--json', 'print {"ok","gradedFrom","goals":[{"goal","ok","why"}]} as JSON')
+    .action(run(checkCommand))
 
   type EngineCommand = (io: CliIo, lab: string, options: { json?: boolean }) => Promise<ExitCode>
   const engineCommand = (name: string, description: string, json: string, action: EngineCommand) =>

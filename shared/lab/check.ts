@@ -1,6 +1,7 @@
 // Schema and rules together, element by element: every node and link is checked on its own, then
 // the rules run over those that passed, so a file with five mistakes gets five messages.
 import { z } from 'zod'
+import { checkExerciseShape, exerciseProblems } from './exercise.ts'
 import { error, type LabPath, type Problem } from './problem.ts'
 import { GuestLink, Lab, type LabLink, LabNode, NODE_KINDS, WireLink } from './schema.ts'
 import { validateLab } from './validate.ts'
@@ -14,6 +15,7 @@ export interface LabCheck {
 const LabFrame = Lab.extend({
   nodes: z.record(z.string(), z.unknown()),
   links: z.array(z.unknown()).optional(),
+  exercise: z.unknown().optional(),
 })
 
 function issueProblems(issues: readonly z.core.$ZodIssue[], prefix: LabPath): Problem[] {
@@ -80,8 +82,15 @@ export function checkLab(input: unknown): LabCheck {
       linkSlots.push(index)
     }
   })
-  const { links: _rawLinks, ...rest } = frame.data
-  const lab: Lab = { ...rest, nodes, ...(frame.data.links ? { links } : {}) }
+  const { links: _rawLinks, exercise: rawExercise, ...rest } = frame.data
+  const exercise = rawExercise === undefined ? null : checkExerciseShape(rawExercise)
+  if (exercise) problems.push(...exercise.problems)
+  const lab: Lab = {
+    ...rest,
+    nodes,
+    ...(frame.data.links ? { links } : {}),
+    ...(exercise?.exercise ? { exercise: exercise.exercise } : {}),
+  }
   // Rules see only the links that parsed; map their indices back to the file's.
   for (const problem of validateLab(lab, { invalidNodes })) {
     const [top, index, ...rest] = problem.path
@@ -91,6 +100,9 @@ export function checkLab(input: unknown): LabCheck {
         : problem,
     )
   }
+  // Goals name nodes and wires: checked against every link, as the file has them.
+  if (lab.exercise && problems.every((p) => p.severity !== 'error'))
+    problems.push(...exerciseProblems(lab, lab.exercise))
   const failed = problems.some((p) => p.severity === 'error')
   return { lab: failed ? null : lab, problems }
 }

@@ -121,6 +121,14 @@ export const LabHost = z.strictObject({
   netns: z.boolean(),
 })
 
+/** An exercise the lab carries (exercise.ts checks it and grades it with `patchbay check`). */
+const Pair = z.tuple([z.string().min(1), z.string().min(1)])
+export const ReachGoal = z.strictObject({ reach: Pair })
+export const IsolatedGoal = z.strictObject({ isolated: Pair })
+export const TrunkGoal = z.strictObject({ trunk: z.string().min(1), carries: z.array(Vlan).min(1) })
+export const ExerciseGoal = z.union([ReachGoal, IsolatedGoal, TrunkGoal])
+export const Exercise = z.strictObject({ title: z.string().min(1), goals: z.array(ExerciseGoal).min(1) })
+
 export const Position = z.strictObject({ x: z.number(), y: z.number() })
 
 export const Lab = z.strictObject({
@@ -135,6 +143,7 @@ export const Lab = z.strictObject({
   nodes: z.record(z.string(), LabNode),
   links: z.array(LabLink).optional(),
   layout: z.record(z.string(), Position).optional(),
+  exercise: Exercise.optional(),
 })
 
 export type Lab = z.infer<typeof Lab>
@@ -144,6 +153,8 @@ export type GuestLink = z.infer<typeof GuestLink>
 export type WireLink = z.infer<typeof WireLink>
 export type LabLink = z.infer<typeof LabLink>
 export type LabHost = z.infer<typeof LabHost>
+export type ExerciseGoal = z.infer<typeof ExerciseGoal>
+export type Exercise = z.infer<typeof Exercise>
 
 export const isWire = (link: LabLink): link is WireLink => 'between' in link
 export const isGuestLink = (link: LabLink): link is GuestLink => 'guest' in link

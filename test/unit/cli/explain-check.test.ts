@@ -25,3 +25,58 @@ describe('patchbay explain', () => {
     expect(r.stdout).toBe('')
   })
 })
+
+const exercise = (name: string) => scenarioPath(`exercises/${name}`)
+
+describe('patchbay check on the shipped exercises (from the drawing)', () => {
+  it.each([
+    ['1-build-single-host-vlan', 'reach test1 test2', 'test1 has no link to a bridge yet'],
+    ['2-extend-over-trunk', 'trunk ovs1~ovs2 carries 100, 200', 'no wire joins ovs1 and ovs2'],
+    ['3-fix-broken-trunk', 'reach h1b h2b', 'the trunk ovs1~ovs2 does not carry VLAN 200 (it carries 100)'],
+    ['4-native-mismatch', 'reach h1a h2a', 'native VLAN mismatch on the wire ovs1~ovs2: frames of VLAN 100'],
+  ])('%s fails with a why, and its solved variant passes', async (name, goal, why) => {
+    const failed = await runCli(['check', exercise(`${name}.yaml`), '--json'])
+    expect(failed.code).toBe(1)
+    const out = JSON.parse(failed.stdout)
+    expect(out.ok).toBe(false)
+    expect(out.gradedFrom).toBe('drawing')
+    expect(out.goals.find((g: { goal: string }) => g.goal === goal)).toMatchObject({ ok: false })
+    expect(out.goals.find((g: { goal: string }) => g.goal === goal).why).toContain(why)
+    const solved = await runCli(['check', exercise(`${name}.solved.yaml`), '--json'])
+    expect(solved.code).toBe(0)
+    expect(JSON.parse(solved.stdout).goals.every((g: { ok: boolean }) => g.ok)).toBe(true)
+  })
+
+  it('refuses a goal naming an unknown node, with field and line', async () => {
+    const lab = `patchbay: 1
+name: x
+nodes:
+  s: { kind: ovs-bridge }
+  a: { kind: netns }
+links:
+  - { guest: a, to: s }
+exercise:
+  title: t
+  goals:
+    - { reach: [a, nobody] }
+    - { trunk: s~ghost, carries: [10] }
+    - { wander: 1 }
+`
+    const r = await runCli(['check', '-'], lab)
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain('<stdin>:13:7: error: exercise.goals[2]: a goal is {reach: [A, B]}')
+    const shapeOk = lab.replace('    - { wander: 1 }\n', '')
+    const r2 = await runCli(['check', '-'], shapeOk)
+    expect(r2.code).toBe(2)
+    expect(r2.stderr).toMatch(/:11:\d+: error: exercise\.goals\[0\]\.reach\[1\]: unknown node "nobody"/)
+    expect(r2.stderr).toMatch(
+      /:12:\d+: error: exercise\.goals\[1\]\.trunk: unknown node "ghost" in trunk s~ghost/,
+    )
+  })
+
+  it('says so when the lab has no exercise', async () => {
+    const r = await runCli(['check', scenarioPath('single-host-vlan.yaml')])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain('has no exercise')
+  })
+})
