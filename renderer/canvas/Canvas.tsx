@@ -13,7 +13,7 @@ import {
   ReactFlow,
   useReactFlow,
 } from '@xyflow/react'
-import { useCallback, useEffect, useMemo } from 'react'
+import { useCallback, useEffect, useMemo, useState } from 'react'
 import { broadcastDomains } from '../../shared/l2/domains.ts'
 import { checkLab } from '../../shared/lab/check.ts'
 import { linkIds, nodeHost } from '../../shared/lab/normalize.ts'
@@ -33,7 +33,7 @@ import { useLinkKeys } from '../document/link-keys.ts'
 import { useDocument } from '../document/use-document.ts'
 import { useUi } from '../ui/store.ts'
 import { DomainOverlay, domainOverlayNode, domainShapes } from './domain-overlay.tsx'
-import { edgeTypes, type LabEdgeData } from './edges.tsx'
+import { edgeTypes, type LabEdgeData, LinkLabels } from './edges.tsx'
 import {
   type Box,
   CHIP_HEIGHT,
@@ -64,9 +64,10 @@ export function Canvas() {
 
   // A lab just opened (or New): lay out what has no position, then fit the view.
   // biome-ignore lint/correctness/useExhaustiveDependencies: runs once per opened lab, by design
+  const [settled, setSettled] = useState(-1)
   useEffect(() => {
     warmUpLayout()
-    void settleOpened()
+    void settleOpened().then(() => setSettled(opened))
   }, [opened])
   useEffect(() => {
     if (fit.seq === 0) return
@@ -255,6 +256,7 @@ export function Canvas() {
     [change, flow, frames],
   )
 
+  const labelled = useMemo(() => edges.map((e) => e.data!), [edges])
   const paint = useUi((s) => s.paintVlan)
   const all = useMemo(
     () => [...frames, ...(overlay ? [overlay] : []), ...nodes] as Node[],
@@ -265,6 +267,8 @@ export function Canvas() {
       className="canvas"
       role="application"
       aria-label="lab canvas"
+      // The lab last opened is laid out (tests and the bench wait for this).
+      data-settled={String(settled === opened)}
       onDrop={onDrop}
       onDragOver={(e) => e.preventDefault()}
     >
@@ -332,6 +336,7 @@ export function Canvas() {
           }
         />
         <Controls />
+        <LinkLabels links={labelled} />
       </ReactFlow>
       <CanvasLegend vlans={legendVlans.vlans} split={legendVlans.split} />
       {paint !== null && (

@@ -2,7 +2,7 @@
 // name and address at the guest end and its VLAN chip at the bridge end; a trunk is a thicker dark
 // line with the VLANs it carries as chips and the native VLAN marked. The live state is the line's
 // style (legend.tsx), read by each edge from its own id, so one link-state event re-renders one edge.
-import { EdgeLabelRenderer, type EdgeProps } from '@xyflow/react'
+import { type EdgeProps, ViewportPortal } from '@xyflow/react'
 import { memo } from 'react'
 import { paintVlan } from '../document/commands.ts'
 import { useDocument } from '../document/use-document.ts'
@@ -52,26 +52,13 @@ export function VlanChip({ vlan, native = false }: { vlan: number; native?: bool
 }
 
 function LabEdgeView({ id, data, selected }: EdgeProps & { data: LabEdgeData }) {
-  const live = useLive((s) => s.links[liveLinkId(s, data.linkKey, data.linkId)])
-  const counters = useLive((s) => s.counters[liveLinkId(s, data.linkKey, data.linkId)])
-  const paint = useUi((s) => s.paintVlan)
-  const change = useDocument((s) => s.change)
-  const select = useUi((s) => s.select)
-  const openMenu = useUi((s) => s.openMenu)
+  const state = useLive((s) => s.links[liveLinkId(s, data.linkKey, data.linkId)]?.state ?? 'unknown')
   const g = data.geometry
   if (!g) return null
-  const state = live?.state ?? 'unknown'
   const style = STATE_STYLE[state] ?? {}
-  const isTrunk = !data.guestLink && data.vlan === null && data.trunk.length > 0
-  const colour = data.vlan !== null ? vlanColour(data.vlan).css : isTrunk ? TRUNK_COLOUR : UNTAGGED_COLOUR.css
+  const isTrunk = isTrunkLink(data)
+  const colour = linkColour(data)
   const path = `M ${g.from.x},${g.from.y} L ${g.to.x},${g.to.y}`
-  const onClick = () =>
-    paint !== null ? change((l) => paintVlan(l, data.linkId, paint)) : select([], [data.linkId])
-  const onContextMenu = (e: React.MouseEvent) => {
-    e.preventDefault()
-    select([], [data.linkId])
-    openMenu({ link: data.linkId, x: e.clientX, y: e.clientY })
-  }
   return (
     <>
       <path
@@ -97,58 +84,103 @@ function LabEdgeView({ id, data, selected }: EdgeProps & { data: LabEdgeData }) 
         strokeOpacity={0}
         strokeWidth={16}
       />
-      <EdgeLabelRenderer>
-        <button
-          type="button"
-          onClick={onClick}
-          onContextMenu={onContextMenu}
-          className={`edge-label state-${state}${data.guestLink ? ' guest-end' : ' wire'}${selected ? ' selected' : ''}`}
-          data-link-label={data.linkId}
-          data-link-id={data.linkId}
-          data-vlan={data.vlan ?? ''}
-          data-state={state}
-          title={counters ? `rx ${counters.rxRate} B/s, tx ${counters.txRate} B/s` : live?.reasons.join('\n')}
-          style={{ transform: `translate(-50%, -50%) translate(${g.label.x}px, ${g.label.y}px)` }}
-        >
-          {!data.guestLink && data.vlan !== null && <VlanChip vlan={data.vlan} />}
-          {data.trunk.map((v) => (
-            <VlanChip key={v} vlan={v} />
-          ))}
-          {data.native.map((v) => (
-            <VlanChip key={`native-${v}`} vlan={v} native />
-          ))}
-          {data.label.length > 0 && (
-            <span className="text">
-              {data.label.map((line, i) => (
-                <span key={line} className={i === 0 && data.guestLink ? 'ifname' : 'address'}>
-                  {line}
-                </span>
-              ))}
-            </span>
-          )}
-          {data.problems.length > 0 && (
-            <span className="warn" title={data.problems.join('\n')} data-problems={data.problems.length}>
-              ⚠
-            </span>
-          )}
-        </button>
-        {data.guestLink && data.vlan !== null && g.chip && (
-          <button
-            type="button"
-            className="port-chip"
-            data-link-chip={data.linkId}
-            onClick={onClick}
-            onContextMenu={onContextMenu}
-            style={{ transform: `translate(-50%, -50%) translate(${g.chip.x}px, ${g.chip.y}px)` }}
-          >
-            <VlanChip vlan={data.vlan} />
-          </button>
-        )}
-      </EdgeLabelRenderer>
     </>
   )
 }
 
+const isTrunkLink = (data: LabEdgeData) => !data.guestLink && data.vlan === null && data.trunk.length > 0
+const linkColour = (data: LabEdgeData) =>
+  data.vlan !== null ? vlanColour(data.vlan).css : isTrunkLink(data) ? TRUNK_COLOUR : UNTAGGED_COLOUR.css
+
 export const LabEdge = memo(LabEdgeView)
+
+/**
+ * A link's labels: its interface and address at the guest end (or a wire's chips in the middle),
+ * and the VLAN chip at the bridge end. Drawn for all links in one layer (LinkLabels), not per edge:
+ * React Flow's per-edge label portal looks its target up in the DOM on every pan frame.
+ */
+function LinkLabelView({ data }: { data: LabEdgeData }) {
+  const live = useLive((s) => s.links[liveLinkId(s, data.linkKey, data.linkId)])
+  const counters = useLive((s) => s.counters[liveLinkId(s, data.linkKey, data.linkId)])
+  const selected = useUi((s) => s.selectedLinks.includes(data.linkId))
+  const g = data.geometry
+  if (!g) return null
+  const state = live?.state ?? 'unknown'
+  const onClick = () => {
+    const { paintVlan: paint, select } = useUi.getState()
+    if (paint !== null) useDocument.getState().change((l) => paintVlan(l, data.linkId, paint))
+    else select([], [data.linkId])
+  }
+  const onContextMenu = (e: React.MouseEvent) => {
+    e.preventDefault()
+    useUi.getState().select([], [data.linkId])
+    useUi.getState().openMenu({ link: data.linkId, x: e.clientX, y: e.clientY })
+  }
+  return (
+    <>
+      <button
+        type="button"
+        onClick={onClick}
+        onContextMenu={onContextMenu}
+        className={`edge-label state-${state}${data.guestLink ? ' guest-end' : ' wire'}${selected ? ' selected' : ''}`}
+        data-link-label={data.linkId}
+        data-link-id={data.linkId}
+        data-vlan={data.vlan ?? ''}
+        data-state={state}
+        title={counters ? `rx ${counters.rxRate} B/s, tx ${counters.txRate} B/s` : live?.reasons.join('\n')}
+        style={{ transform: `translate(-50%, -50%) translate(${g.label.x}px, ${g.label.y}px)` }}
+      >
+        {!data.guestLink && data.vlan !== null && <VlanChip vlan={data.vlan} />}
+        {data.trunk.map((v) => (
+          <VlanChip key={v} vlan={v} />
+        ))}
+        {data.native.map((v) => (
+          <VlanChip key={`native-${v}`} vlan={v} native />
+        ))}
+        {data.label.length > 0 && (
+          <span className="text">
+            {data.label.map((line, i) => (
+              <span key={line} className={i === 0 && data.guestLink ? 'ifname' : 'address'}>
+                {line}
+              </span>
+            ))}
+          </span>
+        )}
+        {data.problems.length > 0 && (
+          <span className="warn" title={data.problems.join('\n')} data-problems={data.problems.length}>
+            ⚠
+          </span>
+        )}
+      </button>
+      {data.guestLink && data.vlan !== null && g.chip && (
+        <button
+          type="button"
+          className="port-chip"
+          data-link-chip={data.linkId}
+          onClick={onClick}
+          onContextMenu={onContextMenu}
+          style={{ transform: `translate(-50%, -50%) translate(${g.chip.x}px, ${g.chip.y}px)` }}
+        >
+          <VlanChip vlan={data.vlan} />
+        </button>
+      )}
+    </>
+  )
+}
+
+export const LinkLabel = memo(LinkLabelView)
+
+/** Every link's labels, in one layer above the canvas's nodes that pans and zooms with them. */
+export function LinkLabels({ links }: { links: readonly LabEdgeData[] }) {
+  return (
+    <ViewportPortal>
+      <div className="link-labels">
+        {links.map((data) => (
+          <LinkLabel key={data.linkKey} data={data} />
+        ))}
+      </div>
+    </ViewportPortal>
+  )
+}
 
 export const edgeTypes = { lab: LabEdge }
