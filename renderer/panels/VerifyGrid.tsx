@@ -31,7 +31,7 @@ export function VerifyGrid({ ok, pairs }: { ok: boolean; pairs: readonly Pair[] 
       <table className="verify-grid">
         <thead>
           <tr>
-            <th>from \\ to</th>
+            <th>from ↓ to →</th>
             {members.map((m) => (
               <th key={m} className="col">
                 {m}

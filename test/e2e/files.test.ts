@@ -12,32 +12,35 @@ import { LabFiles } from '../../electron/core/lab-files.ts'
 import { engineService } from '../../electron/core/service.ts'
 import { type RunningServer, serve } from '../../electron/serve/server.ts'
 import { missingLabHost, testPrefix } from '../integration/support/lab-host.ts'
+import { sweep } from '../integration/support/machine.ts'
 import { launchChromium } from '../support/chromium.ts'
 
-const skipReason = await missingLabHost(['chromium'])
+const skipReason = await missingLabHost(['iproute2', 'ovs', 'chromium'])
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
 const rendererDir = join(root, 'dist', 'renderer')
 const shots = join(root, 'test-results', 'e2e')
 
-const LAB = `# A commented lab: these lines must survive a save from the editor.
+const labText = (p: string) => `# A commented lab: these lines must survive a save from the editor.
 patchbay: 1
-name: files-e2e
+name: ${p}-files
 nodes:
-  sw: { kind: ovs-bridge } # the one switch
-  a: { kind: netns }
-  b: { kind: netns }
+  ${p}s: { kind: ovs-bridge } # the one switch
+  ${p}a: { kind: netns }
+  ${p}b: { kind: netns }
 links:
   # two guests, one line each
-  - { guest: a, to: sw, ip: 10.31.0.1/24 }
-  - { guest: b, to: sw, ip: 10.31.0.2/24 }
+  - { guest: ${p}a, to: ${p}s, ip: 10.31.0.1/24 }
+  - { guest: ${p}b, to: ${p}s, ip: 10.31.0.2/24 }
 layout:
-  sw: { x: 300, y: 60 }
-  a: { x: 140, y: 280 }
-  b: { x: 460, y: 280 }
+  ${p}s: { x: 300, y: 60 }
+  ${p}a: { x: 140, y: 280 }
+  ${p}b: { x: 460, y: 280 }
 `
 
 describe.skipIf(skipReason !== null)('the editor opens and saves the lab file serve was given', () => {
   const prefix = testPrefix()
+  const LAB = labText(prefix)
+  const [s, a, b] = [`${prefix}s`, `${prefix}a`, `${prefix}b`]
   const folder = mkdtempSync(join(tmpdir(), `${prefix}-files-`))
   const file = join(folder, 'lab.yaml')
   let server: RunningServer
@@ -62,11 +65,12 @@ describe.skipIf(skipReason !== null)('the editor opens and saves the lab file se
   afterAll(async () => {
     await browser?.close()
     await server?.close()
+    await sweep(prefix)
     rmSync(folder, { recursive: true, force: true })
   })
 
   it('opens the file, saved and named in the title', async () => {
-    await page.waitForSelector('[data-node-id="sw"]')
+    await page.waitForSelector(`[data-node-id="${s}"]`)
     await expect.poll(() => page.locator('[data-file]').getAttribute('data-file')).toBe(file)
     expect(await dirty()).toBe('false')
     expect(await page.title()).toBe('lab.yaml — patchbay')
@@ -74,13 +78,13 @@ describe.skipIf(skipReason !== null)('the editor opens and saves the lab file se
 
   it('marks a painted link unsaved, and Ctrl+S writes it into the file with its comments', async () => {
     await page.locator('[data-field="paint-vlan"]').fill('30')
-    await page.locator('[data-link-label="b:eth1"]').click()
-    await expect.poll(() => page.locator('[data-link-id="b:eth1"]').getAttribute('data-vlan')).toBe('30')
+    await page.locator(`[data-link-label="${b}:eth1"]`).click()
+    await expect.poll(() => page.locator(`[data-link-id="${b}:eth1"]`).getAttribute('data-vlan')).toBe('30')
     expect(await dirty()).toBe('true')
     expect(await page.title()).toBe('● lab.yaml — patchbay')
     // The split subnet is listed; a click on it selects the link it is about.
     await page.locator('[data-problem-field="links[0].ip"]').click()
-    await page.waitForSelector('[data-inspector="a:eth1"]')
+    await page.waitForSelector(`[data-inspector="${a}:eth1"]`)
     await shot('10-file-unsaved')
     await page.locator('[data-field="paint-vlan"]').fill('')
     await page.keyboard.press('Control+s')
@@ -88,15 +92,15 @@ describe.skipIf(skipReason !== null)('the editor opens and saves the lab file se
     expect(await page.title()).toBe('lab.yaml — patchbay')
     const text = readFileSync(file, 'utf8')
     expect(text).toContain('# A commented lab: these lines must survive a save from the editor.')
-    expect(text).toContain('  sw: { kind: ovs-bridge } # the one switch')
-    expect(text).toContain('  # two guests, one line each\n  - { guest: a, to: sw, ip: 10.31.0.1/24 }\n')
-    expect(text).toContain('  - { guest: b, to: sw, ip: 10.31.0.2/24, vlan: 30 }\n')
+    expect(text).toContain(`  ${s}: { kind: ovs-bridge } # the one switch`)
+    expect(text).toContain(`  # two guests, one line each\n  - { guest: ${a}, to: ${s}, ip: 10.31.0.1/24 }\n`)
+    expect(text).toContain(`  - { guest: ${b}, to: ${s}, ip: 10.31.0.2/24, vlan: 30 }\n`)
     // Undo is a change again; the Save button writes it back too.
     await page.keyboard.press('Control+z')
     await expect.poll(dirty).toBe('true')
     await page.locator('[data-action="save"]').click()
     await expect.poll(dirty).toBe('false')
-    expect(readFileSync(file, 'utf8')).toContain('  - { guest: b, to: sw, ip: 10.31.0.2/24 }\n')
+    expect(readFileSync(file, 'utf8')).toContain(`  - { guest: ${b}, to: ${s}, ip: 10.31.0.2/24 }\n`)
   })
 
   it('refuses a path the page names outside what serve was given', async () => {
@@ -135,7 +139,9 @@ describe.skipIf(skipReason !== null)('the editor opens and saves the lab file se
     await page.waitForSelector('[data-disk-changed]', { timeout: 5000 })
     await shot('11-file-changed-on-disk')
     await page.locator('[data-action="reload"]').click()
-    await expect.poll(() => page.locator('[data-link-id="b:eth1"]').textContent()).toContain('10.31.0.9/24')
+    await expect
+      .poll(() => page.locator(`[data-link-id="${b}:eth1"]`).textContent())
+      .toContain('10.31.0.9/24')
     expect(await dirty()).toBe('false')
     expect(await page.locator('[data-disk-changed]').count()).toBe(0)
 
@@ -148,5 +154,31 @@ describe.skipIf(skipReason !== null)('the editor opens and saves the lab file se
       /lab\.yaml:11:\d+ links\[1\]\.ip/,
     )
     await shot('12-file-invalid')
+    writeFileSync(file, LAB)
+    await page.locator('[data-action="reload"]').click()
+    await expect.poll(dirty).toBe('false')
+  })
+
+  it('shows the plan as a diff, runs it, and verify as a grid; the status bar follows the machine', async () => {
+    expect(await page.locator('[data-machine]').getAttribute('data-machine')).toBe('not-applied')
+    await page.locator('[data-action="apply"]').click()
+    await page.waitForSelector('[data-plan-group="create"]')
+    expect(await page.locator('[data-count="remove"]').textContent()).toBe('0 remove')
+    const link = page.locator(`[data-plan-group="create"] [data-plan-subject="${a}:eth1"]`)
+    await link.locator('summary').click()
+    await shot('13-plan-diff')
+    await page.locator('[data-action="run-plan"]').click()
+    await expect
+      .poll(() => page.locator('[data-output="text"] h4').textContent(), { timeout: 60_000 })
+      .toMatch(/^applied: \d+ ops/)
+    await expect.poll(() => page.locator('[data-machine]').getAttribute('data-machine')).toBe('in-sync')
+    await page.locator('[data-action="verify"]').click()
+    await page.waitForSelector('[data-output="matrix"][data-ok="true"]', { timeout: 30_000 })
+    expect(await page.locator(`td[data-pair="${a}:eth1>${b}:eth1"]`).getAttribute('class')).toBe('reach')
+    await shot('14-verify-grid')
+    await page.locator('[data-action="destroy"]').click()
+    await expect
+      .poll(() => page.locator('[data-output="text"] h4').textContent(), { timeout: 60_000 })
+      .toMatch(/^destroyed: \d+ ops/)
   })
 })
