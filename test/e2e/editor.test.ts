@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createEngine } from '../../electron/core/create-engine.ts'
 import { engineService } from '../../electron/core/service.ts'
 import { type RunningServer, serve } from '../../electron/serve/server.ts'
+import { labScoped } from '../../shared/plan/device-names.ts'
 import { missingLabHost, testPrefix } from '../integration/support/lab-host.ts'
 import { sweep } from '../integration/support/machine.ts'
 import { launchChromium } from '../support/chromium.ts'
@@ -159,7 +160,7 @@ describe.skipIf(skipReason !== null)('drawing, applying and watching a lab in th
   })
 
   it('shows a link going down when its interface is brought down by hand', async () => {
-    const pid = (await execa('docker', ['inspect', '-f', '{{.State.Pid}}', `${labName}-c2`])).stdout
+    const pid = (await execa('docker', ['inspect', '-f', '{{.State.Pid}}', labScoped(labName, 'c2')])).stdout
     await execa('nsenter', ['-t', pid, '-n', 'ip', 'link', 'set', 'eth1', 'down'])
     await expect
       .poll(() => page.locator('[data-link-id="c2:eth1"]').getAttribute('data-state'), { timeout: 5000 })
