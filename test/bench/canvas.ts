@@ -37,8 +37,11 @@ export async function canvasFigure() {
     await page.locator('input[type=file]').setInputFiles(file)
     await page.waitForSelector('[data-node-id="g899"]', { state: 'attached', timeout: 60_000 })
     const loadMs = round(performance.now() - started)
-    const frames = async (gesture: 'pan' | 'zoom') => {
+    const frames = async (gesture: 'pan' | 'drag' | 'zoom') => {
       const pane = (await page.locator('.react-flow__pane').boundingBox())!
+      // Where the gesture starts: a pan presses on the empty canvas, a drag on a node. (Pressed on
+      // a node, a "pan" drags that node instead: the laid-out lab has nodes at the centre.)
+      const start = await startPoint(page, pane, gesture === 'drag' ? 'node' : 'pane')
       // A string, not a function: the TypeScript loader would add helpers the page does not have.
       const measuring = page.evaluate(`new Promise((resolve) => {
         const times = []
@@ -51,14 +54,13 @@ export async function canvasFigure() {
         }
         requestAnimationFrame(tick)
       })`) as Promise<number[]>
-      await page.mouse.move(pane.x + pane.width / 2, pane.y + pane.height / 2)
-      if (gesture === 'pan') {
-        await page.mouse.down()
-        for (let i = 0; i < 60; i++)
-          await page.mouse.move(pane.x + pane.width / 2 - i * 8, pane.y + pane.height / 2 - i * 4)
-        await page.mouse.up()
-      } else {
+      await page.mouse.move(start.x, start.y)
+      if (gesture === 'zoom') {
         for (let i = 0; i < 30; i++) await page.mouse.wheel(0, i < 15 ? -60 : 60)
+      } else {
+        await page.mouse.down()
+        for (let i = 0; i < 60; i++) await page.mouse.move(start.x - i * 8, start.y - i * 4)
+        await page.mouse.up()
       }
       const times = await measuring
       return { frameMs: spread(times.map(round)), fps: round(1000 / median(times)) }
@@ -68,6 +70,8 @@ export async function canvasFigure() {
       links: lab.links!.length,
       loadMs,
       open200: await openFigure(page, dir),
+      // Dragging a node moves it in the lab: every frame redraws its links, labels and halos.
+      drag: await frames('drag'),
       pan: await frames('pan'),
       zoom: await frames('zoom'),
     }
@@ -75,6 +79,29 @@ export async function canvasFigure() {
     await browser.close()
     await server.close()
   }
+}
+
+/** The first point of a grid over the pane whose topmost element is the empty pane (or a node). */
+async function startPoint(
+  page: Page,
+  pane: { x: number; y: number; width: number; height: number },
+  on: 'pane' | 'node',
+): Promise<{ x: number; y: number }> {
+  const found = (await page.evaluate(`(() => {
+    const box = ${JSON.stringify(pane)}
+    for (const fy of [0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8, 0.1, 0.9])
+      for (const fx of [0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8]) {
+        const x = box.x + box.width * fx, y = box.y + box.height * fy
+        const hit = document.elementFromPoint(x, y)
+        const ok = ${JSON.stringify(on)} === 'pane'
+          ? hit && hit.classList.contains('react-flow__pane')
+          : hit && hit.closest('.react-flow__node') && !hit.closest('.react-flow__node-domains')
+        if (ok) return { x, y }
+      }
+    return null
+  })()`)) as { x: number; y: number } | null
+  if (!found) throw new Error(`bench: no ${on} to press on in the canvas`)
+  return found
 }
 
 /**

@@ -133,10 +133,17 @@ function table(r: Record<string, unknown>): string {
   const domains = r.domains as { ports: number; ms: { median: number } }[] | undefined
   if (domains) rows.push(`domains: ${domains.map((d) => `${d.ports} ports ${d.ms.median} ms`).join(', ')}`)
   const canvas = r.canvas as
-    | { pan: { fps: number }; zoom: { fps: number }; open200: { ms: { median: number } } }
+    | {
+        pan: { fps: number }
+        zoom: { fps: number }
+        drag: { fps: number }
+        open200: { ms: { median: number } }
+      }
     | undefined
   if (canvas) {
-    rows.push(`canvas 1000 nodes / 1500 links: pan ${canvas.pan.fps} fps, zoom ${canvas.zoom.fps} fps`)
+    rows.push(
+      `canvas 1000 nodes / 1500 links: pan ${canvas.pan.fps} fps, zoom ${canvas.zoom.fps} fps, dragging a node ${canvas.drag.fps} fps`,
+    )
     rows.push(`opening a 200-node lab, first layout included: ${canvas.open200.ms.median} ms`)
   }
   return rows.join('\n')
