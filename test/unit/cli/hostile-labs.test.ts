@@ -194,7 +194,7 @@ describe('hostile and broken labs', () => {
     const huge = `${head}nodes: {}\n#${'x'.repeat(10 * 1024 * 1024)}\n`
     const result = await runCli(['validate', '-'], huge)
     expect(result.code).toBe(2)
-    expect(result.stderr).toContain('the file is 10.0 MiB; a lab file is at most 1 MiB')
+    expect(result.stderr).toContain('the file is 10241 KiB; a lab file is at most 512 KiB')
   })
 
   it('a file that does not exist is bad input, not a crash', async () => {
