@@ -178,7 +178,7 @@ describe('layering', () => {
       { from: 'renderer/App.tsx', spec: '../electron/core/service.ts' },
       { from: 'renderer/App.tsx', spec: 'node:path' },
       { from: 'bin/patchbay.js', spec: '../electron/core/engine.ts' },
-      { from: 'shared/lab/load.ts', spec: '../../../shared/scenarios/x.yaml' },
+      { from: 'shared/lab/load.ts', spec: '../../../elsewhere/x.yaml' },
     ]
     expect(violations(graph)).toEqual([
       'shared/api/replies.ts: ../../electron/core/engine.ts (shared imports nothing outside shared/)',
@@ -193,7 +193,7 @@ describe('layering', () => {
       'renderer/App.tsx: ../electron/core/service.ts (the renderer imports only shared/ and itself)',
       'renderer/App.tsx: node:path (renderer uses no Node module: it runs in the page and everywhere)',
       'bin/patchbay.js: ../electron/core/engine.ts (bin/ starts an adapter; it imports nothing else)',
-      'shared/lab/load.ts: ../../../shared/scenarios/x.yaml (reaches outside the repository)',
+      'shared/lab/load.ts: ../../../elsewhere/x.yaml (reaches outside the repository)',
     ])
   })
 })
