@@ -4,6 +4,7 @@ import { z } from 'zod'
 import { addressProblem, cidrProblem } from './addresses.ts'
 import { macProblem } from './mac.ts'
 import { ifnameProblem, imageProblem, labNameProblem, nodeNameProblem } from './names.ts'
+import { FIELD_PROBLEM, NETEM_FIELDS, type NetemField, netemRelationProblems } from './netem.ts'
 import { vlanProblem } from './vlan.ts'
 
 export const LAB_VERSION = 1
@@ -81,6 +82,41 @@ export const LabNode = z.discriminatedUnion('kind', [
 ])
 export const NODE_KINDS = ['ovs-bridge', 'linux-bridge', 'container', 'netns', 'uplink'] as const
 
+const NETEM_EXAMPLE: Record<NetemField, string> = {
+  delay: '40ms',
+  jitter: '5ms',
+  loss: '1%',
+  rate: '10mbit',
+  corrupt: '0.1%',
+  duplicate: '1%',
+  reorder: '25%',
+}
+
+/** One netem field: a string in tc's units; a number or anything else names its value. */
+const netemValue = (field: NetemField) =>
+  checked(
+    z.string({
+      error: (issue) =>
+        `${JSON.stringify(issue.input)} is not a ${field} value: write it as a string in tc's units, e.g. "${NETEM_EXAMPLE[field]}"`,
+    }),
+    FIELD_PROBLEM[field],
+  )
+
+/** Impairments of a link (tc netem; `rate` alone is a tbf token bucket). See netem.ts. */
+export const Netem = z
+  .strictObject(
+    Object.fromEntries(NETEM_FIELDS.map((f) => [f, netemValue(f).optional()])) as {
+      [K in NetemField]: z.ZodOptional<ReturnType<typeof netemValue>>
+    },
+  )
+  .superRefine((spec, ctx) => {
+    for (const { field, message } of netemRelationProblems(spec))
+      ctx.addIssue({ code: 'custom', message, path: [field], input: spec[field] })
+  })
+
+/** Administrative state of a link: `down` sets both ends down, on purpose (not a failure). */
+export const LinkState = z.enum(['up', 'down'])
+
 /** A guest's interface plugged into a bridge or an uplink: one pipework invocation. */
 export const GuestLink = z.strictObject({
   guest: NodeName,
@@ -95,6 +131,8 @@ export const GuestLink = z.strictObject({
   dhcpClient: DhcpClient.optional(),
   /** pipework --direct-phys: move the uplink NIC itself into the guest. */
   directPhys: z.boolean().optional(),
+  netem: Netem.optional(),
+  state: LinkState.optional(),
 })
 
 /** A cable between two bridges (or a bridge and an uplink NIC), optionally a tunnel. */
@@ -112,6 +150,8 @@ export const WireLink = z.strictObject({
   underlay: z.tuple([NodeName, NodeName]).optional(),
   ifnames: z.tuple([IfName, IfName]).optional(),
   mtu: Mtu.optional(),
+  netem: Netem.optional(),
+  state: LinkState.optional(),
 })
 
 export const LabLink = z.union([GuestLink, WireLink])
@@ -153,6 +193,8 @@ export type GuestLink = z.infer<typeof GuestLink>
 export type WireLink = z.infer<typeof WireLink>
 export type LabLink = z.infer<typeof LabLink>
 export type LabHost = z.infer<typeof LabHost>
+export type Netem = z.infer<typeof Netem>
+export type LinkState = z.infer<typeof LinkState>
 export type ExerciseGoal = z.infer<typeof ExerciseGoal>
 export type Exercise = z.infer<typeof Exercise>
 

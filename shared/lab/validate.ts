@@ -2,6 +2,7 @@
 // schema, so one bad field does not hide the other problems of the file.
 import { broadcastDomains } from '../l2/domains.ts'
 import { addressFamily, canonicalAddress, inSubnet } from './addresses.ts'
+import { checkLinkExtras } from './link-extras.ts'
 import { ifnameProblem, nodeNameProblem } from './names.ts'
 import {
   gateways,
@@ -29,6 +30,7 @@ export function validateLab(lab: Lab, options: ValidateOptions = {}): Problem[] 
     const at = (...rest: (string | number)[]) => ['links', index, ...rest]
     if ('guest' in link) problems.push(...checkGuestLink(lab, link, at, invalid))
     else problems.push(...checkWire(lab, link, at, invalid))
+    problems.push(...checkLinkExtras(lab, link, at))
 
     if ('guest' in link) {
       const key = `${link.guest}:${guestIfname(link)}`
