@@ -14,6 +14,8 @@ const IpLink = z.looseObject({
   ifindex: z.number(),
   ifname: z.string(),
   link_index: z.number().optional(),
+  /** A veth whose peer is in the same namespace names it here instead of giving link_index. */
+  link: z.string().nullable().optional(),
   link_netnsid: z.number().optional(),
   flags: z.array(z.string()).default([]),
   promiscuity: z.number().optional(),
@@ -53,8 +55,14 @@ export function parseIpJson(text: string): unknown {
 
 export function parseInterfaces(json: string): ObservedInterface[] {
   const links = z.array(IpLink).parse(parseIpJson(json))
+  const byName = new Map(links.map((l) => [l.ifname, l.ifindex]))
   return links.map((l) => {
     const kind = l.linkinfo?.info_kind ?? null
+    // Peer in this namespace: ip gives its name (`link`), not its index; the name is looked up here.
+    const sameNamespacePeer =
+      kind === 'veth' && l.link_index === undefined && l.link_netnsid === undefined && l.link
+        ? (byName.get(l.link) ?? null)
+        : null
     return {
       ifindex: l.ifindex,
       name: l.ifname,
@@ -66,7 +74,7 @@ export function parseInterfaces(json: string): ObservedInterface[] {
       mtu: l.mtu,
       mac: l.address,
       master: l.master ?? null,
-      peerIfindex: kind === 'veth' ? (l.link_index ?? null) : null,
+      peerIfindex: kind === 'veth' ? (l.link_index ?? sameNamespacePeer) : null,
       ...(kind === 'veth' && l.link_netnsid !== undefined ? { peerNetnsId: l.link_netnsid } : {}),
       ...(kind === 'macvlan' || kind === 'vlan' ? { parentIfindex: l.link_index ?? null } : {}),
       addresses: l.addr_info

@@ -41,6 +41,18 @@ describe('interfaces read back from a guest', () => {
     expect(routes).toBe('[]')
   })
 
+  it('a veth whose peer is in the same namespace finds its peer by the name ip gives (no link_index)', () => {
+    // As iproute2 6.1 prints a wire between two bridges of one host: `"link":"t2"`, no index.
+    const veth = (ifindex: number, ifname: string, link: string) =>
+      `{"ifindex":${ifindex},"link":"${link}","ifname":"${ifname}","flags":["UP"],"mtu":1500,"operstate":"UP","address":"02:00:00:00:00:0${ifindex}","linkinfo":{"info_kind":"veth"},"addr_info":[]}`
+    const [t1, t2, lost] = parseInterfaces(
+      `[${veth(7, 't1', 't2')},${veth(8, 't2', 't1')},${veth(9, 'x', 'gone')}]`,
+    )
+    expect(t1?.peerIfindex).toBe(8)
+    expect(t2?.peerIfindex).toBe(7)
+    expect(lost?.peerIfindex).toBeNull()
+  })
+
   it.each([
     ['text that is not JSON', 'setting the network namespace failed', SyntaxError],
     ['JSON cut short', '[{"ifindex":3,"ifname":"eth1"', SyntaxError],
