@@ -5,6 +5,7 @@ import { addressProblem, cidrProblem } from './addresses.ts'
 import { macProblem } from './mac.ts'
 import { ifnameProblem, imageProblem, labNameProblem, nodeNameProblem } from './names.ts'
 import { FIELD_PROBLEM, NETEM_FIELDS, type NetemField, netemRelationProblems } from './netem.ts'
+import { sshHostProblem, sshPathProblem, sshPortProblem, sshTargetProblem, sshUserProblem } from './ssh.ts'
 import { vlanProblem } from './vlan.ts'
 
 export const LAB_VERSION = 1
@@ -156,9 +157,25 @@ export const WireLink = z.strictObject({
 
 export const LabLink = z.union([GuestLink, WireLink])
 
+/** A real machine reached over SSH: `user@host`, or the long form with port and key files. */
+export const SshSpec = z.union([
+  checked(z.string(), sshTargetProblem),
+  z.strictObject({
+    user: checked(z.string(), sshUserProblem),
+    host: checked(z.string(), sshHostProblem),
+    port: checked(z.number(), sshPortProblem).optional(),
+    identityFile: checked(z.string(), sshPathProblem).optional(),
+    knownHostsFile: checked(z.string(), sshPathProblem).optional(),
+  }),
+])
+
 export const LabHost = z.strictObject({
   /** A simulated host: its own network namespace and its own Open vSwitch instance. */
-  netns: z.boolean(),
+  netns: z.boolean().optional(),
+  /** A real machine, reached over SSH (validate.ts: exactly one of `netns: true` and `ssh`). */
+  ssh: SshSpec.optional(),
+  /** The machine's own NIC address that VXLAN wires to other machines use; default the ssh host's. */
+  address: Address.optional(),
 })
 
 /** An exercise the lab carries (exercise.ts checks it and grades it with `patchbay check`). */
@@ -195,6 +212,7 @@ export type LabLink = z.infer<typeof LabLink>
 export type LabHost = z.infer<typeof LabHost>
 export type Netem = z.infer<typeof Netem>
 export type LinkState = z.infer<typeof LinkState>
+export type SshSpec = z.infer<typeof SshSpec>
 export type ExerciseGoal = z.infer<typeof ExerciseGoal>
 export type Exercise = z.infer<typeof Exercise>
 

@@ -14,6 +14,7 @@ import {
 } from './normalize.ts'
 import { error, type Problem, warning } from './problem.ts'
 import { BRIDGE_KINDS, GUEST_KINDS, type GuestLink, type Lab, type WireLink } from './schema.ts'
+import { isMachine, machineAddress } from './ssh.ts'
 
 export interface ValidateOptions {
   /** Nodes that exist in the file but failed the schema: referring to them is not a second error. */
@@ -71,8 +72,44 @@ export function validateLab(lab: Lab, options: ValidateOptions = {}): Problem[] 
   return problems
 }
 
-function checkNames(lab: Lab): Problem[] {
+/** A host is either simulated or a machine; a lab spread over machines has nothing elsewhere. */
+function checkHosts(lab: Lab): Problem[] {
   const problems: Problem[] = []
+  const hosts = Object.entries(lab.hosts ?? {})
+  for (const [name, spec] of hosts) {
+    if (spec.ssh !== undefined && spec.netns === true)
+      problems.push(
+        error(['hosts', name, 'netns'], 'a host is simulated (netns: true) or reached over ssh, not both'),
+      )
+    if (spec.ssh === undefined && spec.netns === undefined)
+      problems.push(
+        error(['hosts', name], 'a host needs netns: true (simulated) or ssh: user@host (a machine)'),
+      )
+    if (spec.address !== undefined && spec.ssh === undefined)
+      problems.push(
+        error(['hosts', name, 'address'], 'address is the underlay of a machine reached over ssh'),
+      )
+  }
+  const machines = hosts.filter(([, spec]) => spec.ssh !== undefined).map(([name]) => name)
+  if (machines.length === 0) return problems
+  for (const [name, spec] of hosts)
+    if (spec.ssh === undefined)
+      problems.push(
+        error(['hosts', name], `a lab spread over machines (${machines.join(', ')}) has no simulated hosts`),
+      )
+  for (const [name, node] of Object.entries(lab.nodes))
+    if (!isMachine(lab, nodeHost(node)))
+      problems.push(
+        error(
+          ['nodes', name, 'host'],
+          `${name} has no machine: a lab spread over machines places every node on one (host: ${machines[0]})`,
+        ),
+      )
+  return problems
+}
+
+function checkNames(lab: Lab): Problem[] {
+  const problems: Problem[] = [...checkHosts(lab)]
   for (const name of Object.keys(lab.hosts ?? {})) {
     const why = nodeNameProblem(name)
     if (why) problems.push(error(['hosts', name], `host name ${why}`, true))
@@ -279,7 +316,26 @@ function checkWire(lab: Lab, wire: WireLink, at: At, invalid: ReadonlySet<string
     if (wire.vni === undefined) problems.push(error(at('via'), 'a vxlan wire needs vni: (1-16777215)'))
     if (ends.some((n) => n?.kind === 'uplink'))
       problems.push(error(at('via'), 'a vxlan tunnel joins two bridges, not an uplink'))
-    if (wire.underlay === undefined) {
+    const machines = ends.every((n) => n !== undefined && isMachine(lab, nodeHost(n)))
+    if (machines && wire.underlay !== undefined) {
+      problems.push(
+        error(
+          at('underlay'),
+          "a tunnel between two machines runs over each machine's own address (hosts: address, default its ssh host); leave underlay out",
+        ),
+      )
+    } else if (machines) {
+      for (const [i, node] of ends.entries()) {
+        const host = nodeHost(node!)
+        if (machineAddress(lab, host) === null)
+          problems.push(
+            error(
+              at('between', i),
+              `machine ${host} is reached by name; give its NIC address (hosts: ${host}: address:) for the tunnel`,
+            ),
+          )
+      }
+    } else if (wire.underlay === undefined) {
       problems.push(
         error(
           at('via'),
@@ -310,6 +366,14 @@ function checkWire(lab: Lab, wire: WireLink, at: At, invalid: ReadonlySet<string
       })
     }
   } else {
+    const [a, b] = ends
+    if (a && b && isMachine(lab, nodeHost(a)) && nodeHost(a) !== nodeHost(b))
+      problems.push(
+        error(
+          at('via'),
+          `${wire.between[0]} is on machine ${nodeHost(a)} and ${wire.between[1]} on ${nodeHost(b)}: no cable joins two machines, set via: vxlan and vni:`,
+        ),
+      )
     if (wire.vni !== undefined) problems.push(error(at('vni'), 'vni is for via: vxlan'))
     if (wire.underlay !== undefined) problems.push(error(at('underlay'), 'underlay is for via: vxlan'))
   }

@@ -18,6 +18,7 @@ const requirements: Record<string, string[]> = {
   ovs: ['ovs-vsctl', '--timeout=5', 'show'],
   docker: ['docker', 'info'],
   chromium: ['/usr/bin/chromium', '--version'],
+  sshd: ['test', '-x', '/usr/sbin/sshd'],
 }
 
 /**
