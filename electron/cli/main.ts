@@ -12,6 +12,7 @@ import { pipeworkCommand } from './commands/pipework.ts'
 import { planCommand } from './commands/plan.ts'
 import { serveCommand } from './commands/serve.ts'
 import { statusCommand } from './commands/status.ts'
+import { traceCommand } from './commands/trace.ts'
 import { validateCommand } from './commands/validate.ts'
 import { verifyCommand } from './commands/verify.ts'
 import { healCommand, watchCommand } from './commands/watch.ts'
@@ -59,6 +60,17 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     .argument('<b>', 'guest interface node:ifname, or a guest name for its first link')
     .option('--json', 'print {"from","to","reachable","hops","blockedAt","why"} as JSON')
     .action(run(explainCommand))
+
+  program
+    .command('trace')
+    .description(
+      'real frames, as root on an applied lab: tcpdump on every port while A sends one ARP request and one ping to B; where each was seen, with its 802.1Q tag (exit 1 when B was not reached)',
+    )
+    .argument('<lab>', 'lab file, or - for standard input')
+    .argument('<a>', 'guest interface node:ifname, or a guest name for its first link')
+    .argument('<b>', 'guest interface node:ifname, or a guest name for its first link')
+    .option('--json', 'print {"from","to","reached","hops":[{"node","port","vlan","seen","frame"}]} as JSON')
+    .action(run(traceCommand))
 
   program
     .command('check')

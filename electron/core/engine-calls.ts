@@ -11,6 +11,7 @@ import type { Engine } from './engine.ts'
 import { observedLab } from './observed-lab.ts'
 import { PlanBook } from './plan-book.ts'
 import { labStatus } from './status.ts'
+import { traceLab } from './trace/trace.ts'
 import { verifyLab } from './verify.ts'
 
 export function engineCalls(engine: Engine, onProgress: (event: ProgressEvent) => void): EngineCalls {
@@ -83,5 +84,6 @@ export function engineCalls(engine: Engine, onProgress: (event: ProgressEvent) =
       const report = await verifyLab(lab, { run: engine.run, containers: engine.containers })
       return { ok: report.ok, pairs: [...report.pairs] }
     },
+    traceLab: async ({ lab: input, from, to }) => traceLab(engine, labOf(input), from, to),
   }
 }

@@ -75,6 +75,7 @@ export function offlineCalls(reason: string): EngineCalls {
     destroyLab: refuse,
     statusLab: refuse,
     verifyLab: refuse,
+    traceLab: refuse,
     hostInterfaces: async () => ({ interfaces: [] }),
   }
 }

@@ -114,6 +114,73 @@ export const VerifyReply = z.object({
 })
 export type VerifyReply = z.infer<typeof VerifyReply>
 
+/** One hop of explain: a guest's interface, or a bridge's port (`guest:ifname` or a wire's `a~b`). */
+export const ExplainHop = z.object({ node: z.string(), port: z.string(), vlan: z.number().int().nullable() })
+
+export const ExplainReply = z.object({
+  from: z.string(),
+  to: z.string(),
+  reachable: z.boolean(),
+  hops: z.array(ExplainHop),
+  blockedAt: z
+    .object({ node: z.string(), port: z.string(), vlan: z.number().int().nullable().optional() })
+    .nullable(),
+  why: z.string(),
+  /** Explained from the drawing, or from the lab as the kernel and OVS hold it. */
+  explainedFrom: z.enum(['drawing', 'machine']).optional(),
+})
+export type ExplainReply = z.infer<typeof ExplainReply>
+
+export const TraceFrameKind = z.enum(['arp-request', 'arp-reply', 'echo-request', 'echo-reply'])
+
+/** A frame seen (or, on the path, not seen) at one port of the lab during a trace. */
+export const TraceHop = z.object({
+  node: z.string(),
+  /** As explain names ports: the guest's ifname, or on a bridge the link id. */
+  port: z.string(),
+  /** The frame's outer 802.1Q tag on this port; null when untagged (or not seen). */
+  vlan: z.number().int().nullable(),
+  seen: z.boolean(),
+  /** The frame in words: `ARP who-has 10.0.0.2 tell 10.0.0.1`. */
+  frame: z.string(),
+  kind: TraceFrameKind,
+  /** Microseconds after the trace's first frame; null when not seen. */
+  atUs: z.number().nullable(),
+  host: z.string(),
+  device: z.string(),
+  srcMac: z.string().nullable(),
+  dstMac: z.string().nullable(),
+})
+export type TraceHop = z.infer<typeof TraceHop>
+
+export const TraceReply = z.object({
+  /** `guest:ifname` of each end. */
+  from: z.string(),
+  to: z.string(),
+  /** B's address the ARP asked for and the ping went to. */
+  address: z.string(),
+  /** A's frames were seen on B's own interface. */
+  reached: z.boolean(),
+  /** The ping was answered. */
+  replied: z.boolean(),
+  /** Every sighting in the order seen, then the ports of the path the ARP request never reached. */
+  hops: z.array(TraceHop),
+  /** The ports from A to B through the lab's cables, and whether A's ARP request was seen there. */
+  path: z.array(
+    z.object({ node: z.string(), port: z.string(), seen: z.boolean(), vlan: z.number().int().nullable() }),
+  ),
+  /** Not reached: the last port of the path where A's ARP request was seen. */
+  stoppedAt: z.object({ node: z.string(), port: z.string() }).nullable(),
+  why: z.string(),
+  /** How many ports were captured on at once. */
+  captured: z.number().int(),
+  /** Ports not captured on, and why (a container not running, a device missing, tcpdump refusing). */
+  skipped: z.array(z.object({ node: z.string(), port: z.string(), device: z.string(), why: z.string() })),
+})
+export type TraceReply = z.infer<typeof TraceReply>
+
+const GuestArg = z.string().min(1).max(64)
+
 /** A lab file as the editor opens it: its text, the lab when valid, else problems with their lines. */
 export const OpenedLabReply = z.object({
   /** The name the page uses for this file in later calls (relative to serve's --dir, or as granted). */
@@ -158,6 +225,8 @@ export const api = {
   destroyLab: { req: z.object({ lab: z.unknown() }), res: ApplyReply },
   statusLab: { req: z.object({ lab: z.unknown() }), res: StatusReply },
   verifyLab: { req: z.object({ lab: z.unknown() }), res: VerifyReply },
+  /** Real frames: tcpdump on every port of the applied lab while A sends one ARP request and one ping to B. */
+  traceLab: { req: z.object({ lab: z.unknown(), from: GuestArg, to: GuestArg }), res: TraceReply },
   /** The machine's own NICs, to pick an uplink from. */
   hostInterfaces: {
     req: z.object({}),
