@@ -27,6 +27,7 @@ const unseenHost: ObservedHost = {
     vlan8021q: true,
     bridgeVlanFiltering: true,
     macvlan: true,
+    netem: true,
     dhcpClient: ['udhcpc'],
   },
 }

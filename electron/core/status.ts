@@ -34,6 +34,8 @@ export function labStatus(
         return { ...base, state: 'down', reasons: ops.map((op) => op.why) }
       }
       if (ops.length > 0) return { ...base, state: 'drifted', reasons: ops.map((op) => op.why) }
+      if (link.state === 'down')
+        return { ...base, state: 'admin-down', reasons: ['administratively down: the lab says state: down'] }
       return { ...base, state: up ? 'up' : 'down', reasons: up ? [] : [down] }
     }
     if ('between' in link) {

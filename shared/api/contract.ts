@@ -74,7 +74,8 @@ export type ApplyReply = z.infer<typeof ApplyReply>
 
 export const LinkStatusReply = z.object({
   id: z.string(),
-  state: z.enum(['up', 'down', 'missing', 'drifted']),
+  /** `admin-down`: down because the lab says `state: down` (on purpose, not a failure). */
+  state: z.enum(['up', 'down', 'admin-down', 'missing', 'drifted']),
   reasons: z.array(z.string()),
   hostIfname: z.string().optional(),
   guestIfname: z.string().optional(),

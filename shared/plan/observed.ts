@@ -1,4 +1,5 @@
 // What the machine has, as observed by electron/core/observe: plain data, so the planner stays pure.
+import type { ObservedQdisc } from './qdisc.ts'
 
 export interface ObservedInterface {
   readonly ifindex: number
@@ -23,6 +24,8 @@ export interface ObservedInterface {
   /** CIDRs, global scope only (link-local addresses come and go by themselves). */
   readonly addresses: readonly string[]
   readonly vlanFiltering?: boolean
+  /** Its root qdisc, where read (the host's devices); null or absent: the kernel's default. */
+  readonly qdisc?: ObservedQdisc | null
   /** Byte counters, read where asked for (guests' interfaces). */
   readonly rxBytes?: number
   readonly txBytes?: number
@@ -97,6 +100,8 @@ export interface Capabilities {
   readonly vlan8021q: boolean
   readonly bridgeVlanFiltering: boolean
   readonly macvlan: boolean
+  /** The netem qdisc (sch_netem): delay, loss and the other impairments besides a plain rate. */
+  readonly netem: boolean
   /** How to run a udhcpc-compatible DHCP client here (`udhcpc`, or busybox's), or null. */
   readonly dhcpClient: readonly string[] | null
 }

@@ -59,6 +59,9 @@ export type OpAction =
   | 'dhcp.release'
   | 'address.add'
   | 'address.delete'
+  | 'qdisc.set'
+  | 'qdisc.delete'
+  | 'link.down'
 
 /** What an op does to the machine: makes something, changes something there, or takes it away. */
 export type OpEffect = 'create' | 'change' | 'remove'
@@ -92,6 +95,9 @@ export const ACTION_EFFECT: Readonly<Record<OpAction, OpEffect>> = {
   'dhcp.release': 'remove',
   'address.add': 'create',
   'address.delete': 'remove',
+  'qdisc.set': 'change',
+  'qdisc.delete': 'change',
+  'link.down': 'change',
 }
 
 /**
@@ -121,6 +127,8 @@ export const Phase = {
   tunnelPorts: 11,
   /** DHCP clients start once every link they may talk through is up. */
   leases: 12,
+  /** A link the lab says is `state: down` goes down last, after everything that brings devices up. */
+  adminDown: 13,
 } as const
 export type Phase = (typeof Phase)[keyof typeof Phase]
 

@@ -14,6 +14,8 @@ import {
 import { planGuestLinks } from './guest-links.ts'
 import { planGuests, unreadableProblem } from './guests.ts'
 import { planHost, planHostRemoval } from './hosts.ts'
+import { planImpairments } from './impairments.ts'
+import { withAdminState } from './link-state.ts'
 import type { Observed } from './observed.ts'
 import type { Op } from './op.ts'
 import { planRemovals } from './removals.ts'
@@ -87,9 +89,14 @@ export function planLab(lab: Lab, observed: Observed, options: PlanOptions = {})
     planGuestLinks(ctx, options),
     planUplinkAddresses(ctx),
   ])
-  parts.push(planWires(lab, ctxs))
+  parts.push(planWires(lab, ctxs), planImpairments(lab, ctxs))
   for (const part of parts) problems.push(...part.problems)
-  return { lab: lab.name, ops: ordered(parts.flatMap((p) => p.ops)), problems }
+  const ops = withAdminState(
+    lab,
+    ctxs,
+    parts.flatMap((p) => p.ops),
+  )
+  return { lab: lab.name, ops: ordered(ops), problems }
 }
 
 /** The plan that removes everything the lab made: the same planner, wanting nothing. */

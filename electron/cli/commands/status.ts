@@ -33,7 +33,7 @@ export async function statusCommand(io: CliIo, path: string, options: { json?: b
     if (capabilities) {
       const yes = (b: boolean) => (b ? 'yes' : 'no')
       io.stdout(
-        `host local: OVS ${yes(capabilities.ovs)} (datapath ${capabilities.ovsKernelDatapath ? 'system' : 'netdev'}), 802.1Q ${yes(capabilities.vlan8021q)}, bridge VLAN filtering ${yes(capabilities.bridgeVlanFiltering)}, macvlan ${yes(capabilities.macvlan)}\n`,
+        `host local: OVS ${yes(capabilities.ovs)} (datapath ${capabilities.ovsKernelDatapath ? 'system' : 'netdev'}), 802.1Q ${yes(capabilities.vlan8021q)}, bridge VLAN filtering ${yes(capabilities.bridgeVlanFiltering)}, macvlan ${yes(capabilities.macvlan)}, netem ${yes(capabilities.netem)}\n`,
       )
     }
     io.stdout(

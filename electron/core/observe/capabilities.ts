@@ -69,6 +69,7 @@ const CachedCapabilities = z
         vlan8021q: z.boolean(),
         bridgeVlanFiltering: z.boolean(),
         macvlan: z.boolean(),
+        netem: z.boolean(),
         dhcpClient: z.union([
           z.tuple([z.literal('udhcpc')]),
           z.tuple([z.literal('busybox'), z.literal('udhcpc')]),
@@ -122,6 +123,7 @@ async function fromKernelConfig(run: Runner): Promise<Capabilities> {
     vlan8021q: has('VLAN_8021Q'),
     bridgeVlanFiltering: has('BRIDGE_VLAN_FILTERING'),
     macvlan: has('MACVLAN'),
+    netem: has('NET_SCH_NETEM'),
     dhcpClient: await dhcpClient(run),
   }
 }
@@ -150,12 +152,16 @@ async function probe(run: Runner): Promise<Capabilities> {
   ]
   await run.run(['ip', 'netns', 'add', ns])
   let failed = new Set<number>()
+  let netem = false
   try {
     const result = await run.run(['ip', '-n', ns, '-force', '-batch', '-'], {
       input: `${lines.join('\n')}\n`,
       allowFailure: true,
     })
     failed = failedBatchLines(result.stderr)
+    // "Specified qdisc kind is unknown" where sch_netem is missing (tc loads the module if it can).
+    const qdisc = ['tc', '-n', ns, 'qdisc', 'add', 'dev', 'pa', 'root', 'netem', 'delay', '1ms']
+    netem = !failed.has(1) && (await run.run(qdisc, { allowFailure: true })).exitCode === 0
   } finally {
     await run.run(['ip', 'netns', 'del', ns], { allowFailure: true })
   }
@@ -166,6 +172,7 @@ async function probe(run: Runner): Promise<Capabilities> {
     vlan8021q: !failed.has(2) && !failed.has(1),
     bridgeVlanFiltering: !failed.has(3),
     macvlan: !failed.has(4) && !failed.has(1),
+    netem,
     dhcpClient: await dhcpClient(run),
   }
 }

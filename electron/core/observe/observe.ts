@@ -18,6 +18,7 @@ import type {
   ObservedOvs,
 } from '../../../shared/plan/observed.ts'
 import { ovsPrefix } from '../../../shared/plan/op.ts'
+import type { ObservedQdisc } from '../../../shared/plan/qdisc.ts'
 import type { ContainerRuntime, ContainerState } from '../drivers/container-runtime.ts'
 import { batchMessage } from '../exec/ip-batch.ts'
 import { isTemporaryNetns, runInNamespaces } from '../exec/many-netns.ts'
@@ -27,6 +28,7 @@ import { hostCapabilities } from './capabilities.ts'
 import { observeDhcpClients } from './dhcp-clients.ts'
 import { parseDefaultRoutes, parseInterfaces, splitBatchJson } from './ip-json.ts'
 import { parseOvs } from './ovs-json.ts'
+import { parseRootQdiscs } from './tc-json.ts'
 
 export interface ObserveDeps {
   readonly run: Runner
@@ -105,14 +107,21 @@ async function observeHost(
   // A simulated host that does not exist yet has nothing to read.
   const exists = local || (place.netns !== null && netns.includes(place.netns))
   const ipPrefix = place.netns ? ['ip', '-n', place.netns] : ['ip']
-  const [interfaces, ovs, capabilities] = await Promise.all([
+  const tcPrefix = place.netns ? ['tc', '-n', place.netns] : ['tc']
+  const [links, qdiscs, ovs, capabilities] = await Promise.all([
     exists
       ? deps.run.run([...ipPrefix, '-j', '-d', 'addr', 'show']).then((r) => parseInterfaces(r.stdout))
       : Promise.resolve([]),
+    exists
+      ? deps.run
+          .run([...tcPrefix, '-j', 'qdisc', 'show'], { allowFailure: true })
+          .then((r) => parseRootQdiscs(r.stdout))
+      : Promise.resolve(new Map<string, ObservedQdisc>()),
     // A simulated host's OVS answers on its socket even if its netns is gone: destroy must find it.
     exists || place.ovsDb ? observeOvs(deps.run, place.ovsDb) : Promise.resolve(null),
     hostCapabilities(deps.run, deps.capabilitiesFile),
   ])
+  const interfaces = links.map((i) => ({ ...i, qdisc: qdiscs.get(i.name) ?? null }))
   const labContainers = local ? docker.labContainers : []
   const lo = interfaces.find((i) => i.name === 'lo')
   const guests: Record<string, ObservedGuest> = {}

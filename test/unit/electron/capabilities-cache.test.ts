@@ -14,6 +14,7 @@ const found = {
   vlan8021q: false,
   bridgeVlanFiltering: false,
   macvlan: true,
+  netem: true,
   dhcpClient: ['busybox', 'udhcpc'],
 }
 const cacheWith = (name: string, saved: unknown) => {

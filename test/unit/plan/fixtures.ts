@@ -15,6 +15,7 @@ export const noKernelFeatures: Capabilities = {
   vlan8021q: false,
   bridgeVlanFiltering: false,
   macvlan: true,
+  netem: true,
   dhcpClient: ['udhcpc'],
 }
 

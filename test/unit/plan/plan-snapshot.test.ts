@@ -89,6 +89,25 @@ links:
   - { guest: g2, to: s2, ip: 10.0.0.2/24, vlan: 20 }
 `)
 
+/** Impairments on a guest link and a wire (one on a simulated host), and links set down. */
+const impaired = yaml(`patchbay: 1
+name: impaired
+hosts:
+  h1: { netns: true }
+nodes:
+  s: { kind: ovs-bridge }
+  b: { kind: linux-bridge }
+  t: { kind: ovs-bridge, host: h1 }
+  n1: { kind: netns }
+  n2: { kind: netns }
+  n3: { kind: netns, host: h1 }
+links:
+  - { guest: n1, to: s, ip: 10.0.0.1/24, netem: { delay: 40ms, jitter: 5ms, loss: 1%, rate: 10mbit } }
+  - { guest: n2, to: b, ip: 10.0.0.2/24, state: down, netem: { rate: 512kbit } }
+  - { guest: n3, to: t, ip: 10.0.0.3/24, netem: { corrupt: 0.1%, duplicate: 1%, reorder: 25%, delay: 1s } }
+  - { between: [s, b], netem: { rate: 1gbit }, state: down }
+`)
+
 const seed = (() => {
   const { lines } = readPipeworkScript(readScenario('pipework-seed.sh'))
   return importPipework(lines, 'seed').lab
@@ -101,6 +120,7 @@ const labs: Record<string, Lab> = {
   'pipework-seed': seed,
   modes,
   hosts,
+  impaired,
 }
 
 const placeOf = (lab: Lab, host: string): HostPlace => ({
