@@ -103,6 +103,9 @@ export function labVlans(lab: Lab): Set<number> {
   return vlans
 }
 
+/** The id of the domain of a guest alone behind a link that is `state: down`. */
+export const DOWN_DOMAIN = 'down/'
+
 const vertexKey = (bridge: string, vlan: number): string =>
   `${bridge}/${vlan === UNTAGGED ? 'untagged' : vlan}`
 
@@ -151,10 +154,11 @@ export function broadcastDomains(lab: Lab): DomainAnalysis {
       members.set(name, member)
       const id = sets.add()
       memberIds.push([member, id])
-      sets.union(id, vertex(link.to, landsIn))
+      // A link the lab sets down (`state: down`) cuts its guest off: a domain of its own.
+      if (link.state !== 'down') sets.union(id, vertex(link.to, landsIn))
     } else if (isWire(link)) {
       const [a, b] = link.between
-      if (lab.nodes[a] === undefined || lab.nodes[b] === undefined) return
+      if (lab.nodes[a] === undefined || lab.nodes[b] === undefined || link.state === 'down') return
       const modeA = wireEndMode(lab, link, 0, filters)
       const modeB = wireEndMode(lab, link, 1, filters)
       for (const label of labelsToTry(modeA, modeB, vlans)) {
@@ -195,10 +199,11 @@ export function broadcastDomains(lab: Lab): DomainAnalysis {
   const inDomain = new Map<string, DomainMember[]>()
   for (const [root, g] of byRoot) {
     g.vertices.sort((x, y) => (x.bridge < y.bridge ? -1 : x.bridge > y.bridge ? 1 : x.vlan - y.vlan))
-    const first = g.vertices[0]!
-    const id = vertexKey(first.bridge, first.vlan)
+    const first = g.vertices[0]
+    // No bridge at all: a guest whose link is down, alone in a domain of its own.
+    const id = first ? vertexKey(first.bridge, first.vlan) : `${DOWN_DOMAIN}${g.members[0]!.name}`
     const vlanSet = new Set(g.vertices.map((v) => v.vlan))
-    const only = vlanSet.size === 1 ? first.vlan : null
+    const only = first && vlanSet.size === 1 ? first.vlan : null
     g.members.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
     const names = g.members.map((m) => m.name)
     for (const name of names) domainOf.set(name, id)
@@ -353,6 +358,8 @@ function subnetProblems({ domains, inDomain }: Analysis): Problem[] {
         )
       }
     }
+    // A guest cut off by a link set down on purpose does not split its subnet by mistake.
+    if (domain.id.startsWith(DOWN_DOMAIN)) continue
     for (const [subnet, path] of subnets) {
       const seen = domainsOfSubnet.get(subnet)
       if (seen) seen.push({ domain: domain.id, path })
