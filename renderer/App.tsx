@@ -17,6 +17,7 @@ import { ContextMenu } from './ui/context-menu.tsx'
 import { useEditorFiles } from './ui/editor-files.ts'
 import { ShortcutHelp } from './ui/help.tsx'
 import { useShortcuts } from './ui/shortcuts.ts'
+import { PathPanel } from './understand/path-panel.tsx'
 
 /** The broadcast domains as drawn, and (after apply) as the kernel has them, differences marked. */
 function Legend({ client }: { client: Client }) {
@@ -79,6 +80,7 @@ export function App({ client }: { client: Client }) {
           <Canvas />
           <div className="side">
             <Inspector client={client} />
+            <PathPanel />
             <Legend client={client} />
           </div>
         </div>

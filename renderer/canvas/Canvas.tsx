@@ -32,6 +32,9 @@ import { settleOpened } from '../document/layout-actions.ts'
 import { useLinkKeys } from '../document/link-keys.ts'
 import { useDocument } from '../document/use-document.ts'
 import { useUi } from '../ui/store.ts'
+import { pickGuest } from '../understand/actions.ts'
+import { PathCard } from '../understand/path-card.tsx'
+import { PathOverlay } from '../understand/path-overlay.tsx'
 import { DomainOverlay, domainOverlayNode, domainShapes } from './domain-overlay.tsx'
 import { edgeTypes, type LabEdgeData, LinkLabels } from './edges.tsx'
 import {
@@ -287,6 +290,8 @@ export function Canvas() {
         }}
         onNodeClick={(event, node) => {
           if (!(node.id in lab.nodes)) return
+          // A path waiting for its end guest takes the click (understand/actions.ts).
+          if (pickGuest(node.id)) return
           // Shift-click adds to the selection (copy/paste takes several nodes).
           const ui = useUi.getState()
           select(event.shiftKey ? [...new Set([...ui.selectedNodes, node.id])] : [node.id], [])
@@ -336,8 +341,11 @@ export function Canvas() {
           }
         />
         <Controls />
+        <PathOverlay links={labelled} layer="under" />
         <LinkLabels links={labelled} />
+        <PathOverlay links={labelled} layer="over" />
       </ReactFlow>
+      <PathCard />
       <CanvasLegend vlans={legendVlans.vlans} split={legendVlans.split} />
       {paint !== null && (
         <div

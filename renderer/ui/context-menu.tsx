@@ -3,6 +3,7 @@
 import { useState } from 'react'
 import { deleteSelection, duplicate, duplicateLink, paintVlan, setNodeVlan } from '../document/commands.ts'
 import { useDocument } from '../document/use-document.ts'
+import { PathMenuItems } from '../understand/path-panel.tsx'
 import { useUi } from './store.ts'
 
 export function ContextMenu() {
@@ -44,6 +45,7 @@ export function ContextMenu() {
       <button type="button" role="menuitem" data-menu-action="inspect" onClick={inspect}>
         Inspect
       </button>
+      {menu.node && <PathMenuItems node={menu.node} close={close} />}
       <button
         type="button"
         role="menuitem"

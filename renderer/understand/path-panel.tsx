@@ -1,0 +1,95 @@
+// The side panel's path section: pick two guest interfaces, then explain the path between them or
+// step a frame across it. The same actions are on a guest's context menu (PathMenuItems).
+import { useMemo } from 'react'
+import { checkLab } from '../../shared/lab/check.ts'
+import { useDocument } from '../document/use-document.ts'
+import { explainPath, guestInterfaces, stepBroadcast, stepUnicast } from './actions.ts'
+import { useUnderstand } from './store.ts'
+
+export function PathPanel({ extra }: { extra?: React.ReactNode }) {
+  const lab = useDocument((s) => s.lab)
+  const guests = useMemo(() => guestInterfaces(checkLab(lab).lab), [lab])
+  const { from: chosenFrom, to: chosenTo, setPair } = useUnderstand()
+  if (guests.length < 1) return null
+  const from = chosenFrom && guests.includes(chosenFrom) ? chosenFrom : guests[0]!
+  const to = chosenTo && guests.includes(chosenTo) ? chosenTo : (guests.find((g) => g !== from) ?? from)
+  const picker = (label: string, value: string, set: (v: string) => void, field: string) => (
+    <label className="path-pick">
+      <span>{label}</span>
+      <select data-path-field={field} value={value} onChange={(e) => set(e.target.value)}>
+        {guests.map((g) => (
+          <option key={g} value={g}>
+            {g}
+          </option>
+        ))}
+      </select>
+    </label>
+  )
+  return (
+    <section className="path-panel" data-panel="path">
+      <h4>Follow a frame</h4>
+      {picker('from', from, (v) => setPair(v, to), 'from')}
+      {picker('to', to, (v) => setPair(from, v), 'to')}
+      <div className="path-buttons">
+        <button
+          type="button"
+          data-action="explain-path"
+          onClick={() => explainPath(from, to)}
+          title="Why does from reach to, or not?"
+        >
+          Explain
+        </button>
+        <button
+          type="button"
+          data-action="step-arp"
+          onClick={() => stepBroadcast(from)}
+          title="Step an ARP request (broadcast) from 'from', hop by hop"
+        >
+          Step ARP
+        </button>
+        <button
+          type="button"
+          data-action="step-unicast"
+          onClick={() => stepUnicast(from, to)}
+          title="Step a unicast frame from 'from' to 'to'"
+        >
+          Step unicast
+        </button>
+        {extra}
+      </div>
+    </section>
+  )
+}
+
+/** A guest's context-menu entries: explain the path to another guest, send a frame from it. */
+export function PathMenuItems({ node, close }: { node: string; close: () => void }) {
+  const kind = useDocument((s) => s.lab.nodes[node]?.kind)
+  if (kind !== 'container' && kind !== 'netns') return null
+  const member = () =>
+    guestInterfaces(checkLab(useDocument.getState().lab).lab).find((m) => m.startsWith(`${node}:`))
+  const item = (action: string, label: string, run: (from: string) => void) => (
+    <button
+      type="button"
+      role="menuitem"
+      data-menu-action={action}
+      onClick={() => {
+        const from = member()
+        close()
+        if (from) run(from)
+      }}
+    >
+      {label}
+    </button>
+  )
+  return (
+    <>
+      {item('explain-path', 'Explain path to…', (from) =>
+        useUnderstand.getState().startPick(from, 'explain'),
+      )}
+      {item('step-arp', 'Step ARP request from here', (from) => stepBroadcast(from))}
+      {item('step-unicast', 'Send a frame to…', (from) =>
+        useUnderstand.getState().startPick(from, 'unicast'),
+      )}
+    </>
+  )
+}
