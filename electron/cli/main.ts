@@ -12,6 +12,7 @@ import { pipeworkCommand } from './commands/pipework.ts'
 import { planCommand } from './commands/plan.ts'
 import { serveCommand } from './commands/serve.ts'
 import { statusCommand } from './commands/status.ts'
+import { tablesCommand } from './commands/tables.ts'
 import { traceCommand } from './commands/trace.ts'
 import { validateCommand } from './commands/validate.ts'
 import { verifyCommand } from './commands/verify.ts'
@@ -71,6 +72,18 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     .argument('<b>', 'guest interface node:ifname, or a guest name for its first link')
     .option('--json', 'print {"from","to","reached","hops":[{"node","port","vlan","seen","frame"}]} as JSON')
     .action(run(traceCommand))
+
+  program
+    .command('tables')
+    .description(
+      "as root on an applied lab: each bridge's learned MAC table and its ports' VLAN membership as the kernel and OVS hold them",
+    )
+    .argument('<lab>', 'lab file, or - for standard input')
+    .option(
+      '--json',
+      'print {"lab","bridges":[{"bridge","host","kind","present","fdb","ports","vlanFiltering","note"}]} as JSON',
+    )
+    .action(run(tablesCommand))
 
   program
     .command('check')

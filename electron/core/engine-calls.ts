@@ -6,6 +6,7 @@ import { broadcastDomains } from '../../shared/l2/domains.ts'
 import { loadLab } from '../../shared/lab/load.ts'
 import { parseMark } from '../../shared/plan/device-names.ts'
 import { applyReply } from './apply-reply.ts'
+import { bridgeTables } from './bridge-tables.ts'
 import { type EngineCalls, labOf, type ProgressEvent, ServiceError } from './calls.ts'
 import type { Engine } from './engine.ts'
 import { observedLab } from './observed-lab.ts'
@@ -85,5 +86,6 @@ export function engineCalls(engine: Engine, onProgress: (event: ProgressEvent) =
       return { ok: report.ok, pairs: [...report.pairs] }
     },
     traceLab: async ({ lab: input, from, to }) => traceLab(engine, labOf(input), from, to),
+    bridgeTables: async ({ lab: input }) => bridgeTables(engine, labOf(input)),
   }
 }

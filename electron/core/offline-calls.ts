@@ -77,6 +77,7 @@ export function offlineCalls(reason: string): EngineCalls {
     statusLab: refuse,
     verifyLab: refuse,
     traceLab: refuse,
+    bridgeTables: refuse,
     hostInterfaces: async () => ({ interfaces: [] }),
   }
 }

@@ -8,6 +8,7 @@ export const API_CALLS = [
   'statusLab',
   'verifyLab',
   'traceLab',
+  'bridgeTables',
   'hostInterfaces',
   'labFiles',
   'chooseLabFile',

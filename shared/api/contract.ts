@@ -182,6 +182,50 @@ export type TraceReply = z.infer<typeof TraceReply>
 
 const GuestArg = z.string().min(1).max(64)
 
+/** One address a bridge learned: on which port (device, and the lab's node and port), in which VLAN. */
+export const FdbEntry = z.object({
+  mac: z.string(),
+  /** OVS: the VLAN it was learned in (0 untagged); Linux: the entry's VLAN when filtering, else null. */
+  vlan: z.number().int().nullable(),
+  device: z.string().nullable(),
+  node: z.string().nullable(),
+  port: z.string().nullable(),
+  ageSeconds: z.number().nullable(),
+  /** The bridge's own or a port's own address, not learned. */
+  local: z.boolean(),
+})
+
+/** A port's VLAN membership as OVS or the kernel holds it. */
+export const PortVlans = z.object({
+  device: z.string(),
+  node: z.string().nullable(),
+  port: z.string().nullable(),
+  /** OVS: tag, trunks and vlan_mode read back ([] and null when unset). */
+  tag: z.number().int().nullable(),
+  trunks: z.array(z.number().int()),
+  vlanMode: z.string().nullable(),
+  /** A filtering Linux bridge's VLANs of the port; null where the bridge does not filter (or OVS). */
+  vlans: z.array(z.object({ vlan: z.number().int(), pvid: z.boolean(), untagged: z.boolean() })).nullable(),
+})
+
+export const BridgeTable = z.object({
+  bridge: z.string(),
+  host: z.string(),
+  kind: z.enum(['ovs-bridge', 'linux-bridge']),
+  /** The bridge is on the machine. */
+  present: z.boolean(),
+  fdb: z.array(FdbEntry),
+  ports: z.array(PortVlans),
+  /** Linux bridges: whether the kernel filters VLANs on it; null for OVS. */
+  vlanFiltering: z.boolean().nullable(),
+  /** One sentence when something could not be read or does not apply (no VLAN filtering here). */
+  note: z.string().nullable(),
+})
+export type BridgeTable = z.infer<typeof BridgeTable>
+
+export const BridgeTablesReply = z.object({ lab: z.string(), bridges: z.array(BridgeTable) })
+export type BridgeTablesReply = z.infer<typeof BridgeTablesReply>
+
 /** A lab file as the editor opens it: its text, the lab when valid, else problems with their lines. */
 export const OpenedLabReply = z.object({
   /** The name the page uses for this file in later calls (relative to serve's --dir, or as granted). */
@@ -228,6 +272,8 @@ export const api = {
   verifyLab: { req: z.object({ lab: z.unknown() }), res: VerifyReply },
   /** Real frames: tcpdump on every port of the applied lab while A sends one ARP request and one ping to B. */
   traceLab: { req: z.object({ lab: z.unknown(), from: GuestArg, to: GuestArg }), res: TraceReply },
+  /** Each bridge's learned MAC table and its ports' VLAN membership, as the machine holds them. */
+  bridgeTables: { req: z.object({ lab: z.unknown() }), res: BridgeTablesReply },
   /** The machine's own NICs, to pick an uplink from. */
   hostInterfaces: {
     req: z.object({}),

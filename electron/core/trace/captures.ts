@@ -2,6 +2,7 @@
 // (ip netns exec and nsenter exec tcpdump itself, so a signal to the child reaches tcpdump), ready
 // once tcpdump says it listens, stopped with SIGINT so it flushes what it holds, killed if it lingers.
 import { type ChildProcess, spawn } from 'node:child_process'
+import { printable } from '../../../shared/plan/shell-words.ts'
 import { decodeFrame, type Frame, PcapReader } from './pcap.ts'
 
 /** Enough for an ARP and a ping seen many times over; a busier port's extra frames are dropped. */
@@ -104,6 +105,5 @@ export function startCapture(prefix: readonly string[], device: string, readyMs 
 /** The last line tcpdump wrote to stderr, one line, printable. */
 function lastWords(stderr: string): string {
   const lines = stderr.split('\n').filter((l) => l.trim() !== '')
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: strips control characters from a tool's words
-  return (lines.at(-1) ?? '').replace(/[\u0000-\u001f\u007f]/g, ' ').slice(0, 300)
+  return printable(lines.at(-1) ?? '').slice(0, 300)
 }
