@@ -3,7 +3,11 @@ import { defineConfig } from 'vitest/config'
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      {
+        // A few unit tests start the real bin or run fast-check properties of hundreds of cases;
+        // vitest's 5 s default trips on a loaded 2-core machine although nothing hangs.
+        test: { name: 'unit', include: ['test/unit/**/*.test.ts'], testTimeout: 30_000 },
+      },
       {
         // Integration tests change the real kernel, OVS and Docker: one file at a time.
         test: {
