@@ -6,11 +6,14 @@ export interface CliIo {
   stdout(text: string): void
   stderr(text: string): void
   readStdin(): Promise<string>
+  /** Standard output for bytes (a pcap stream); where there is none, such a command needs a file. */
+  readonly bytesOut?: NodeJS.WritableStream
 }
 
 export const processIo: CliIo = {
   stdout: (text) => void process.stdout.write(text),
   stderr: (text) => void process.stderr.write(text),
+  bytesOut: process.stdout,
   readStdin: async () => {
     const chunks: Buffer[] = []
     let size = 0

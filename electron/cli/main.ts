@@ -3,6 +3,7 @@ import { Command, CommanderError, Option } from 'commander'
 import { ExitCode } from '../../shared/api/exit-codes.ts'
 import { CapabilityError } from '../core/errors.ts'
 import { applyCommand, destroyCommand } from './commands/apply.ts'
+import { captureCommand } from './commands/capture.ts'
 import { checkCommand } from './commands/check.ts'
 import { domainsCommand } from './commands/domains.ts'
 import { explainCommand } from './commands/explain.ts'
@@ -132,6 +133,24 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     'print {"ok","pairs"}',
     verifyCommand,
   )
+
+  program
+    .command('capture')
+    .description(
+      "a link's frames as pcap, from its namespace and device, on standard output (| wireshark -k -i -) or into a file, until interrupted",
+    )
+    .argument('<lab>', 'lab file, or - for standard input')
+    .argument(
+      '<link>',
+      'link id: node:ifname for a guest link, bridge~bridge for a wire (as status shows them)',
+    )
+    .option('-c, --count <n>', 'stop after n frames')
+    .option('-w, --write <file>', 'write the pcap into this file instead of standard output')
+    .option(
+      '-f, --filter <expression>',
+      'a pcap-filter expression, e.g. "vlan 100 and icmp" (no shell syntax)',
+    )
+    .action(run(captureCommand))
 
   program
     .command('import')

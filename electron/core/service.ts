@@ -11,6 +11,7 @@ import {
   isApiCall,
   type WatchEvent,
 } from '../../shared/api/contract.ts'
+import type { Lab } from '../../shared/lab/schema.ts'
 import {
   type CallOutcome,
   type Calls,
@@ -20,6 +21,7 @@ import {
   type ProgressEvent,
   ServiceError,
 } from './calls.ts'
+import { type Capture, type CaptureOptions, startCapture } from './capture.ts'
 import type { Engine } from './engine.ts'
 import { engineCalls } from './engine-calls.ts'
 import { type ChooseFile, fileHandlers, noFileHandlers } from './file-calls.ts'
@@ -39,7 +41,7 @@ export {
   type ProgressEvent,
   ServiceError,
 } from './calls.ts'
-export type { WatchOptions }
+export type { Capture, CaptureOptions, WatchOptions }
 
 /** A lab's live events until `stop()`. */
 export interface LiveStream {
@@ -66,6 +68,11 @@ export interface Service {
    * service runs, and a lab file it opened changed on disk. Until the returned function is called.
    */
   onBroadcast(listener: (event: BroadcastEvent) => void): () => void
+  /**
+   * Starts capturing a link's frames as pcap (capture.ts): a lab with errors, an unknown link, a bad
+   * count or filter are ServiceError `invalid` and nothing runs; a process without the engine `capability`.
+   */
+  capture(lab: unknown, linkId: string, options?: CaptureOptions): Promise<Capture>
   /** Lets go of what the service holds (watches on opened lab files). */
   close(): void
 }
@@ -84,6 +91,7 @@ export interface ServiceOptions {
 interface Backend {
   readonly calls: (progress: (event: ProgressEvent) => void) => EngineCalls
   readonly watch?: Engine['watch']
+  readonly capture?: (lab: Lab, linkId: string, options: CaptureOptions) => Promise<Capture>
 }
 
 function createService(backend: Backend, options: ServiceOptions): Service {
@@ -136,6 +144,12 @@ function createService(backend: Backend, options: ServiceOptions): Service {
         },
       }
     },
+    async capture(input, linkId, captureOptions = {}) {
+      const lab = labOf(input)
+      if (!backend.capture)
+        throw new ServiceError('capability', 'capturing needs the engine, and this process does not run it')
+      return backend.capture(lab, linkId, captureOptions)
+    },
     onBroadcast(listener) {
       listeners.add(listener)
       return () => listeners.delete(listener)
@@ -161,7 +175,11 @@ export function parseRequest<C extends ApiCall>(call: C, body: unknown): ApiRequ
 /** The service of a process that runs the one engine of the process (root): every call, live state. */
 export const engineService = (engine: Engine, options: ServiceOptions = {}): Service =>
   createService(
-    { calls: (progress) => engineCalls(engine, progress), watch: (lab, o) => engine.watch(lab, o) },
+    {
+      calls: (progress) => engineCalls(engine, progress),
+      watch: (lab, o) => engine.watch(lab, o),
+      capture: (lab, linkId, o) => startCapture(engine, lab, linkId, o),
+    },
     options,
   )
 
