@@ -5,11 +5,18 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import type { Readable } from 'node:stream'
 import { checkCaptureFilter } from '../../shared/capture/filter.ts'
 import type { Lab } from '../../shared/lab/schema.ts'
-import { type CapturePoint, capturePoint } from '../../shared/plan/capture-point.ts'
 import { ServiceError } from './calls.ts'
+import { capturePoint } from './capture-point.ts'
 import type { Engine } from './engine.ts'
 import { type EnterTarget, enterNamespace } from './exec/enter.ts'
 import { Runner } from './exec/runner.ts'
+import type { LabPort, PortNamespace } from './port-locator.ts'
+
+/** Where a capture runs: the link's port, and why there. */
+export interface CapturePoint {
+  readonly port: LabPort
+  readonly why: string
+}
 
 /** More frames than this in one `-c` are refused: a count is for a look, not a recording. */
 export const MAX_CAPTURE_COUNT = 1_000_000
@@ -54,10 +61,10 @@ export function checkCaptureOptions(options: CaptureOptions): { count: number | 
 }
 
 /** The link's capture point, or ServiceError `invalid` naming the link. */
-export function checkedCapturePoint(engine: Engine, lab: Lab, linkId: string): CapturePoint {
-  const found = capturePoint(lab, linkId, engine.places(lab))
+export function checkedCapturePoint(lab: Lab, linkId: string): CapturePoint {
+  const found = capturePoint(lab, linkId)
   if (!found.ok) throw new ServiceError('invalid', `link: ${found.message}`)
-  return found.point
+  return { port: found.point, why: found.why }
 }
 
 /**
@@ -71,7 +78,7 @@ export async function startCapture(
   options: CaptureOptions = {},
 ): Promise<Capture> {
   const { count, words } = checkCaptureOptions(options)
-  const point = checkedCapturePoint(engine, lab, linkId)
+  const point = checkedCapturePoint(lab, linkId)
   if (words.length > 0) {
     const compiled = await new Runner().run(['tcpdump', '-d', '-y', 'EN10MB', '--', ...words], {
       allowFailure: true,
@@ -79,11 +86,11 @@ export async function startCapture(
     if (compiled.exitCode !== 0)
       throw new ServiceError('invalid', `filter: tcpdump cannot compile it: ${compiled.stderr.trim()}`)
   }
-  const entered = await enterNamespace(enterTarget(point), engine.containers, 'net')
+  const entered = await enterNamespace(enterTarget(point.port.namespace), engine.containers, 'net')
   const tcpdump = [
     'tcpdump',
     '-i',
-    point.device,
+    point.port.device,
     '-U', // each frame written as it comes, so a live reader sees it at once
     '-w',
     '-',
@@ -131,8 +138,30 @@ export async function startCapture(
   }
 }
 
-function enterTarget(point: CapturePoint): EnterTarget {
-  const ns = point.namespace
-  if (ns.kind === 'container') return { kind: 'container', container: ns.container }
-  return { kind: 'netns', name: ns.kind === 'netns' ? ns.name : ns.netns }
+/** The locator's namespace, entered our way: a container by its pid checked when the capture starts. */
+export function enterTarget(ns: PortNamespace): EnterTarget {
+  switch (ns.kind) {
+    case 'host':
+      return { kind: 'netns', name: null }
+    case 'simulated-host':
+      return { kind: 'netns', name: ns.netns }
+    case 'netns':
+      return { kind: 'netns', name: ns.name }
+    case 'container':
+      return { kind: 'container', container: ns.name }
+  }
+}
+
+/** The namespace for a person: `the host`, `netns NAME`, `container NAME`. */
+export function describeNamespace(ns: PortNamespace): string {
+  switch (ns.kind) {
+    case 'host':
+      return 'the host'
+    case 'simulated-host':
+      return `simulated host ${ns.host} (netns ${ns.netns})`
+    case 'netns':
+      return `netns ${ns.name}`
+    case 'container':
+      return `container ${ns.name}`
+  }
 }

@@ -5,6 +5,7 @@ import { once } from 'node:events'
 import { createWriteStream } from 'node:fs'
 import type { Writable } from 'node:stream'
 import { ExitCode } from '../../../shared/api/exit-codes.ts'
+import { describeNamespace } from '../../core/capture.ts'
 import { engineService, exitCodeOf, failureOf } from '../../core/service.ts'
 import { labOrExit, machineEngine } from '../engine-input.ts'
 import type { CliIo } from '../io.ts'
@@ -55,13 +56,9 @@ export async function captureCommand(
   out.on('error', stop)
   capture.pcap.pipe(out, { end: flags.write !== undefined })
   const { point } = capture
-  const where =
-    point.namespace.kind === 'host'
-      ? point.namespace.netns === null
-        ? 'the host'
-        : `netns ${point.namespace.netns}`
-      : `${point.namespace.kind} ${point.namespace.kind === 'netns' ? point.namespace.name : point.namespace.container}`
-  io.stderr(`patchbay capture: ${point.linkId} on ${point.device} in ${where} (${point.why})\n`)
+  io.stderr(
+    `patchbay capture: ${linkId} on ${point.port.device} in ${describeNamespace(point.port.namespace)} (${point.why})\n`,
+  )
   try {
     const end = await capture.ended
     if (flags.write !== undefined && !(out as Writable).closed) await once(out, 'close').catch(() => {})

@@ -1,8 +1,8 @@
 // A capture's hostile inputs (its filter, its link id) and where each kind of link is watched.
 import { describe, expect, it } from 'vitest'
+import { capturePoint } from '../../../electron/core/capture-point.ts'
 import { checkCaptureFilter } from '../../../shared/capture/filter.ts'
 import { loadLab } from '../../../shared/lab/load.ts'
-import { capturePoint } from '../../../shared/plan/capture-point.ts'
 
 describe('capture filter', () => {
   it('passes pcap-filter words as separate words', () => {
@@ -58,28 +58,27 @@ describe('capture point', () => {
     ].join('\n'),
     'cap.yaml',
   )
-  const places = { h2: { netns: 'cap.h2', ovsDb: '/s/db.sock', ovsDir: '/s' } }
-  const at = (id: string) => capturePoint(lab!, id, places)
+  const at = (id: string) => capturePoint(lab!, id)
 
   it('watches a guest link at its host end, in its host', () => {
     expect(at('a:eth1')).toMatchObject({
       ok: true,
-      point: { device: 'a-eth1', namespace: { kind: 'host', host: 'local', netns: null } },
+      point: { device: 'a-eth1', role: 'bridge-port', namespace: { kind: 'host' } },
     })
     expect(at('d:eth1')).toMatchObject({
       ok: true,
-      point: { device: 'd-eth1', namespace: { kind: 'host', host: 'h2', netns: 'cap.h2' } },
+      point: { device: 'd-eth1', namespace: { kind: 'simulated-host', host: 'h2', netns: 'cap.h2' } },
     })
   })
 
   it('watches a macvlan link inside its guest, a wire at its first end where tags show', () => {
     expect(at('c:eth2')).toMatchObject({
       ok: true,
-      point: { device: 'eth2', namespace: { kind: 'container', node: 'c', container: 'cap.c' } },
+      point: { device: 'eth2', role: 'guest', namespace: { kind: 'container', name: 'cap.c' } },
     })
     expect(at('s2~s1')).toMatchObject({
       ok: true,
-      point: { device: 's2-s1', namespace: { kind: 'host', host: 'h2', netns: 'cap.h2' } },
+      point: { device: 's2-s1', role: 'wire-end', namespace: { kind: 'simulated-host', netns: 'cap.h2' } },
     })
   })
 
