@@ -1,11 +1,10 @@
 import { ReactFlowProvider } from '@xyflow/react'
-import { useMemo, useState } from 'react'
+import { useState } from 'react'
 import type { ApiReply } from '../shared/api/contract.ts'
-import { broadcastDomains } from '../shared/l2/domains.ts'
-import { checkLab } from '../shared/lab/check.ts'
 import type { Client } from './api/client.ts'
 import { Canvas } from './canvas/Canvas.tsx'
 import { VlanChip } from './canvas/edges.tsx'
+import { checkedLab, labDomains } from './document/checked.ts'
 import { useDocument } from './document/use-document.ts'
 import { Inspector } from './panels/Inspector.tsx'
 import { Output } from './panels/Output.tsx'
@@ -22,8 +21,8 @@ import { PathPanel } from './understand/path-panel.tsx'
 /** The broadcast domains as drawn, and (after apply) as the kernel has them, differences marked. */
 function Legend({ client }: { client: Client }) {
   const lab = useDocument((s) => s.lab)
-  const checked = useMemo(() => checkLab(lab), [lab])
-  const drawn = checked.lab ? broadcastDomains(checked.lab).domains : []
+  const checked = checkedLab(lab)
+  const drawn = labDomains(lab)
   const [observed, setObserved] = useState<ApiReply<'domains'>['domains'] | null>(null)
   const observedKeys = new Set((observed ?? []).map((d) => d.members.join(' ')))
   const drawnKeys = new Set(drawn.map((d) => d.members.join(' ')))

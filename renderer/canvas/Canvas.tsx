@@ -12,13 +12,13 @@ import {
   type NodeChange,
   ReactFlow,
   useReactFlow,
+  useStore,
 } from '@xyflow/react'
 import { useCallback, useEffect, useMemo, useState } from 'react'
-import { broadcastDomains } from '../../shared/l2/domains.ts'
-import { checkLab } from '../../shared/lab/check.ts'
 import { linkIds, nodeHost } from '../../shared/lab/normalize.ts'
 import type { NodeKind } from '../../shared/lab/schema.ts'
 import { warmUpLayout } from '../document/auto-layout.ts'
+import { checkedLab, labDomains } from '../document/checked.ts'
 import {
   addHost,
   addNode,
@@ -36,7 +36,7 @@ import { pickGuest } from '../understand/actions.ts'
 import { PathCard } from '../understand/path-card.tsx'
 import { PathOverlay } from '../understand/path-overlay.tsx'
 import { DomainOverlay, domainOverlayNode, domainShapes } from './domain-overlay.tsx'
-import { edgeTypes, type LabEdgeData, LinkLabels } from './edges.tsx'
+import { edgeTypes, LABEL_ZOOM, type LabEdgeData, LinkLabels } from './edges.tsx'
 import {
   type Box,
   CHIP_HEIGHT,
@@ -51,6 +51,7 @@ import {
 import { hostFrames } from './host-frame.tsx'
 import { CanvasLegend } from './legend.tsx'
 import { type LabNodeData, nodeTypes as labNodeTypes } from './nodes.tsx'
+import { useStable } from './stable.ts'
 import { vlanColour } from './vlan-colour.ts'
 
 const nodeTypes = { ...labNodeTypes, domains: DomainOverlay }
@@ -60,10 +61,14 @@ export function Canvas() {
   const opened = useDocument((s) => s.opened)
   const change = useDocument((s) => s.change)
   const endGesture = useDocument((s) => s.endGesture)
-  const { showDomains, select, hover, fit, openMenu } = useUi()
+  // Only what the canvas draws from: a selection or a menu opening does not redraw 2,500 elements.
+  const showDomains = useUi((s) => s.showDomains)
+  const fit = useUi((s) => s.fit)
+  const { select, hover, openMenu } = useUi.getState()
   const flow = useReactFlow()
-  const checked = useMemo(() => checkLab(lab), [lab])
-  const domains = useMemo(() => (checked.lab ? broadcastDomains(checked.lab).domains : []), [checked])
+  const far = useStore((s) => s.transform[2] < LABEL_ZOOM)
+  const checked = checkedLab(lab)
+  const domains = labDomains(lab)
 
   // A lab just opened (or New): lay out what has no position, then fit the view.
   // biome-ignore lint/correctness/useExhaustiveDependencies: runs once per opened lab, by design
@@ -136,17 +141,19 @@ export function Canvas() {
   )
   const geometry = useMemo(() => linkGeometry(boxes, shapes), [boxes, shapes])
 
-  const frames = useMemo(
-    () =>
-      hostFrames(
-        Object.keys(lab.hosts ?? {}),
-        (host) =>
-          Object.entries(lab.nodes)
-            .filter(([, n]) => n.host === host)
-            .map(([name]) => boxes.get(name)!),
-        (host) => lab.layout?.[host],
-      ),
-    [lab, boxes],
+  const frames = useStable(
+    useMemo(
+      () =>
+        hostFrames(
+          Object.keys(lab.hosts ?? {}),
+          (host) =>
+            Object.entries(lab.nodes)
+              .filter(([, n]) => n.host === host)
+              .map(([name]) => boxes.get(name)!),
+          (host) => lab.layout?.[host],
+        ),
+      [lab, boxes],
+    ),
   )
 
   const overlay = useMemo(
@@ -157,7 +164,7 @@ export function Canvas() {
     [showDomains, domains, boxes, lab],
   )
 
-  const nodes: Node<LabNodeData>[] = useMemo(
+  const fresh: Node<LabNodeData>[] = useMemo(
     () =>
       Object.entries(lab.nodes).map(([name, node]) => {
         const box = boxes.get(name)!
@@ -179,7 +186,7 @@ export function Canvas() {
     [lab, boxes, domainsOf, problemsOf],
   )
 
-  const edges: Edge<LabEdgeData>[] = useMemo(
+  const freshEdges: Edge<LabEdgeData>[] = useMemo(
     () =>
       (lab.links ?? []).map((link, i) => {
         const [source, target] = 'guest' in link ? [link.guest, link.to] : link.between
@@ -203,6 +210,8 @@ export function Canvas() {
       }),
     [lab, ids, keys, geometry, problemsOf],
   )
+  const nodes = useStable(fresh)
+  const edges = useStable(freshEdges)
 
   const legendVlans = useMemo(() => {
     const vlans = new Set<number>()
@@ -272,6 +281,7 @@ export function Canvas() {
       aria-label="lab canvas"
       // The lab last opened is laid out (tests and the bench wait for this).
       data-settled={String(settled === opened)}
+      data-zoom={far ? 'far' : 'near'}
       onDrop={onDrop}
       onDragOver={(e) => e.preventDefault()}
     >

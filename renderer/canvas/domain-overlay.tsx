@@ -30,6 +30,7 @@ export function domainShapes(
   for (const d of domains) if (d.vlan !== null) perVlan.set(d.vlan, (perVlan.get(d.vlan) ?? 0) + 1)
   // A node in several domains gets a ring per domain, each a little wider than the last.
   const rings = new Map<string, number>()
+  const grid = new BoxGrid(boxes)
   return domains.map((d) => {
     const nodes = [...new Set(d.members.map((m) => m.slice(0, m.lastIndexOf(':'))))].filter((n) =>
       boxes.has(n),
@@ -42,7 +43,7 @@ export function domainShapes(
       width: b.width + 2 * by,
       height: b.height + 2 * by,
     })
-    const others = [...boxes].filter(([n]) => !nodes.includes(n)).map(([, b]) => b)
+    const members = new Set(nodes)
     const hulls: Box[] = []
     const byHost = new Map<string, string[]>()
     for (const n of nodes) byHost.set(hostOf(n), [...(byHost.get(hostOf(n)) ?? []), n])
@@ -58,7 +59,7 @@ export function domainShapes(
           height: Math.max(hull.y + hull.height, box.y + box.height) - Math.min(hull.y, box.y),
         }
         // Join the hull only if that wraps no node outside the domain.
-        if (union && !others.some((o) => overlaps(union, o))) hull = union
+        if (union && !grid.some(union, (name) => !members.has(name))) hull = union
         else {
           if (hull) hulls.push(hull)
           hull = box
@@ -74,6 +75,36 @@ export function domainShapes(
       hulls,
     }
   })
+}
+
+/**
+ * The nodes' boxes bucketed in a coarse grid, so that "does this hull cover a node outside the
+ * domain" looks at the nodes near the hull, not at all of them (a drag recomputes every halo).
+ */
+class BoxGrid {
+  private readonly cells = new Map<string, [string, Box][]>()
+  constructor(
+    boxes: ReadonlyMap<string, Box>,
+    private readonly size = 320,
+  ) {
+    for (const entry of boxes)
+      for (const key of this.keys(entry[1])) {
+        const cell = this.cells.get(key)
+        if (cell) cell.push(entry)
+        else this.cells.set(key, [entry])
+      }
+  }
+  private *keys(b: Box) {
+    for (let cx = Math.floor(b.x / this.size); cx <= Math.floor((b.x + b.width) / this.size); cx++)
+      for (let cy = Math.floor(b.y / this.size); cy <= Math.floor((b.y + b.height) / this.size); cy++)
+        yield `${cx},${cy}`
+  }
+  /** Whether a box for which `which` holds overlaps `area`. */
+  some(area: Box, which: (name: string) => boolean): boolean {
+    for (const key of this.keys(area))
+      for (const [name, box] of this.cells.get(key) ?? []) if (which(name) && overlaps(area, box)) return true
+    return false
+  }
 }
 
 export type DomainOverlayData = { shapes: readonly DomainShape[]; origin: { x: number; y: number } }

@@ -2,8 +2,8 @@
 // name and address at the guest end and its VLAN chip at the bridge end; a trunk is a thicker dark
 // line with the VLANs it carries as chips and the native VLAN marked. The live state is the line's
 // style (legend.tsx), read by each edge from its own id, so one link-state event re-renders one edge.
-import { type EdgeProps, ViewportPortal } from '@xyflow/react'
-import { memo } from 'react'
+import { type EdgeProps, type ReactFlowState, useStore, ViewportPortal } from '@xyflow/react'
+import { memo, useMemo } from 'react'
 import { paintVlan } from '../document/commands.ts'
 import { useDocument } from '../document/use-document.ts'
 import { liveLinkId, useLive } from '../live/store.ts'
@@ -122,7 +122,7 @@ function LinkLabelView({ data }: { data: LabEdgeData }) {
         type="button"
         onClick={onClick}
         onContextMenu={onContextMenu}
-        className={`edge-label state-${state}${data.guestLink ? ' guest-end' : ' wire'}${selected ? ' selected' : ''}`}
+        className={`edge-label nopan state-${state}${data.guestLink ? ' guest-end' : ' wire'}${selected ? ' selected' : ''}`}
         data-link-label={data.linkId}
         data-link-id={data.linkId}
         data-vlan={data.vlan ?? ''}
@@ -155,7 +155,7 @@ function LinkLabelView({ data }: { data: LabEdgeData }) {
       {data.guestLink && data.vlan !== null && g.chip && (
         <button
           type="button"
-          className="port-chip"
+          className="port-chip nopan"
           data-link-chip={data.linkId}
           onClick={onClick}
           onContextMenu={onContextMenu}
@@ -170,12 +170,48 @@ function LinkLabelView({ data }: { data: LabEdgeData }) {
 
 export const LinkLabel = memo(LinkLabelView)
 
-/** Every link's labels, in one layer above the canvas's nodes that pans and zooms with them. */
+/**
+ * Below this zoom a label's 12px text is under 5px on screen: unreadable, so not drawn at all (as
+ * TopoViewer and GNS3 do), and a 1,000-node lab seen whole pans without 2,400 labels to repaint.
+ */
+export const LABEL_ZOOM = 0.45
+/** The part of the canvas labels are drawn for is counted in cells this big (canvas pixels). */
+const CELL = 512
+
+/**
+ * The cells of the canvas in view, one cell of margin around them, as a string: it changes only
+ * when the view crosses a cell, so panning re-renders the label layer a few times, not every frame.
+ * "none" when zoomed out below LABEL_ZOOM.
+ */
+function labelWindow(s: ReactFlowState): string {
+  const [tx, ty, zoom] = s.transform
+  if (zoom < LABEL_ZOOM) return 'none'
+  const cell = (v: number) => Math.floor(v / CELL)
+  return [
+    cell(-tx / zoom) - 1,
+    cell(-ty / zoom) - 1,
+    cell((s.width - tx) / zoom) + 1,
+    cell((s.height - ty) / zoom) + 1,
+  ].join(',')
+}
+
+const within = (p: { x: number; y: number } | null, [x0, y0, x1, y1]: number[]) =>
+  p !== null && p.x >= x0! * CELL && p.x < (x1! + 1) * CELL && p.y >= y0! * CELL && p.y < (y1! + 1) * CELL
+
+/** The labels of the links in view, in one layer above the canvas's nodes that pans and zooms with them. */
 export function LinkLabels({ links }: { links: readonly LabEdgeData[] }) {
+  const area = useStore(labelWindow)
+  const shown = useMemo(() => {
+    if (area === 'none') return []
+    const cells = area.split(',').map(Number)
+    return links.filter(
+      (d) => d.geometry && (within(d.geometry.label, cells) || within(d.geometry.chip, cells)),
+    )
+  }, [links, area])
   return (
     <ViewportPortal>
-      <div className="link-labels">
-        {links.map((data) => (
+      <div className="link-labels" data-labels-shown={shown.length}>
+        {shown.map((data) => (
           <LinkLabel key={data.linkKey} data={data} />
         ))}
       </div>

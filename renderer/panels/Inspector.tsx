@@ -1,9 +1,9 @@
 // Edits the selected link or node, field by field, with the same messages as `patchbay validate`.
 import { useEffect, useState } from 'react'
-import { checkLab } from '../../shared/lab/check.ts'
 import { linkIds } from '../../shared/lab/normalize.ts'
 import { fieldName } from '../../shared/lab/problem.ts'
 import type { Client } from '../api/client.ts'
+import { checkedLab } from '../document/checked.ts'
 import { renameNode, updateLink, updateNode } from '../document/commands.ts'
 import { keyOfId } from '../document/link-keys.ts'
 import { useDocument } from '../document/use-document.ts'
@@ -29,8 +29,9 @@ function Field({
   /** Id of a datalist of suggestions (the machine's NICs). */
   list?: string
 }) {
-  const lab = useDocument((s) => s.lab)
-  const problems = checkLab(lab).problems.filter((p) => fieldName(p.path).startsWith(path))
+  // The lab's problems, not the lab: the same array while a drag moves nodes.
+  const all = useDocument((s) => checkedLab(s.lab).problems)
+  const problems = all.filter((p) => fieldName(p.path).startsWith(path))
   return (
     <label className="field">
       <span>{label}</span>
