@@ -79,7 +79,7 @@ export function App({ client }: { client: Client }) {
           <Canvas />
           <div className="side">
             <Inspector client={client} />
-            <PathPanel />
+            <PathPanel client={client} />
             <Legend client={client} />
           </div>
         </div>

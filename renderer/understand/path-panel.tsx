@@ -1,12 +1,48 @@
 // The side panel's path section: pick two guest interfaces, then explain the path between them or
 // step a frame across it. The same actions are on a guest's context menu (PathMenuItems).
-import { useMemo } from 'react'
+import { useMemo, useState } from 'react'
 import { checkLab } from '../../shared/lab/check.ts'
+import { ApiFailure, type Client } from '../api/client.ts'
 import { useDocument } from '../document/use-document.ts'
+import { useUi } from '../ui/store.ts'
 import { explainPath, guestInterfaces, stepBroadcast, stepUnicast } from './actions.ts'
 import { useUnderstand } from './store.ts'
+import { traceStepping } from './trace-steps.ts'
 
-export function PathPanel({ extra }: { extra?: React.ReactNode }) {
+/** Real frames on the applied lab (the traceLab call, root), animated like the simulation. */
+function TraceButton({ client, from, to }: { client: Client; from: string; to: string }) {
+  const [running, setRunning] = useState(false)
+  const run = async () => {
+    const lab = checkLab(useDocument.getState().lab).lab
+    if (!lab) return
+    setRunning(true)
+    try {
+      const reply = await client.call('traceLab', { lab, from, to })
+      useUnderstand.getState().setPair(reply.from, reply.to)
+      useUnderstand.getState().show({ kind: 'steps', stepping: traceStepping(reply, lab), index: 0 })
+    } catch (e) {
+      const lines = e instanceof ApiFailure ? e.problems.map((p) => `${p.field}: ${p.message}`) : []
+      useUi
+        .getState()
+        .show({ kind: 'text', title: `trace failed: ${(e as Error).message}`, lines, failed: true })
+    } finally {
+      setRunning(false)
+    }
+  }
+  return (
+    <button
+      type="button"
+      data-action="trace-path"
+      disabled={running}
+      onClick={run}
+      title="Capture on every port of the applied lab while 'from' sends an ARP request and a ping to 'to' (root)"
+    >
+      {running ? 'Tracing…' : 'Trace real frames'}
+    </button>
+  )
+}
+
+export function PathPanel({ client }: { client: Client }) {
   const lab = useDocument((s) => s.lab)
   const guests = useMemo(() => guestInterfaces(checkLab(lab).lab), [lab])
   const { from: chosenFrom, to: chosenTo, setPair } = useUnderstand()
@@ -55,7 +91,7 @@ export function PathPanel({ extra }: { extra?: React.ReactNode }) {
         >
           Step unicast
         </button>
-        {extra}
+        <TraceButton client={client} from={from} to={to} />
       </div>
     </section>
   )

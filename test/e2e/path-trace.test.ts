@@ -1,0 +1,139 @@
+// Real frames animated on the canvas, in Chromium against a real `serve` as root: a two-bridge lab is
+// applied, then the path panel's Trace runs the traceLab call and the canvas steps through where the
+// frames were seen — tagged 10 on the trunk, untagged at the access ports — and, to a guest of
+// another VLAN, ends on the port the ARP request never reached, marked dropped.
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createEngine } from '../../electron/core/create-engine.ts'
+import { engineService } from '../../electron/core/service.ts'
+import { type RunningServer, serve } from '../../electron/serve/server.ts'
+import { missingLabHost, testPrefix } from '../integration/support/lab-host.ts'
+import { sweep } from '../integration/support/machine.ts'
+import { launchChromium } from '../support/chromium.ts'
+import { runCli } from '../support/cli.ts'
+
+const skipReason = await missingLabHost(['iproute2', 'ovs', 'chromium'])
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
+const rendererDir = join(root, 'dist', 'renderer')
+const shots = join(root, 'test-results', 'understand')
+
+describe.skipIf(skipReason !== null)('tracing real frames from the canvas', () => {
+  const p = testPrefix()
+  const dir = mkdtempSync(join(tmpdir(), 'pb-trace-e2e-'))
+  const file = join(dir, `${p}.yaml`)
+  const [s1, s2, a, b, c] = [`${p}s1`, `${p}s2`, `${p}a`, `${p}b`, `${p}c`] as const
+  const trunk = `${s1}~${s2}`
+  writeFileSync(
+    file,
+    `patchbay: 1
+name: ${p}-trace
+nodes:
+  ${s1}: { kind: ovs-bridge }
+  ${s2}: { kind: ovs-bridge }
+  ${a}: { kind: netns }
+  ${b}: { kind: netns }
+  ${c}: { kind: netns }
+links:
+  - { guest: ${a}, to: ${s1}, ip: 10.78.0.1/24, vlan: 10, hostIfname: ${p}pa }
+  - { guest: ${b}, to: ${s2}, ip: 10.78.0.2/24, vlan: 10, hostIfname: ${p}pb }
+  - { guest: ${c}, to: ${s2}, ip: 10.78.0.3/24, vlan: 20, hostIfname: ${p}pc }
+  - { between: [${s1}, ${s2}], trunk: [10, 20], ifnames: [${p}t1, ${p}t2] }
+`,
+  )
+  let server: RunningServer
+  let browser: Browser
+  let page: Page
+
+  beforeAll(async () => {
+    if (!existsSync(join(rendererDir, 'index.html')))
+      throw new Error('the renderer is not built: run `npm run build:renderer`')
+    mkdirSync(shots, { recursive: true })
+    const applied = await runCli(['apply', file])
+    expect(applied.code, applied.stderr).toBe(0)
+    server = await serve({
+      service: engineService(createEngine({ stateDir: `/tmp/patchbay-test-state/${p}` })),
+      staticDir: rendererDir,
+    })
+    browser = await launchChromium()
+    page = await browser.newPage({ viewport: { width: 1600, height: 1000 } })
+    page.on('dialog', (dialog) => void dialog.accept())
+    await page.goto(server.url)
+    await page.waitForSelector('[data-node-id]')
+    await page.locator('input[type=file]').setInputFiles(file)
+    await page.waitForSelector(`[data-node-id="${c}"]`)
+    await page.waitForSelector('.canvas[data-settled="true"]')
+  }, 120_000)
+
+  afterAll(async () => {
+    await browser?.close()
+    await server?.close()
+    try {
+      await runCli(['destroy', file])
+    } finally {
+      await sweep(p)
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }, 120_000)
+
+  const current = (page: Page) =>
+    page
+      .locator('[data-path-link][data-current="true"]')
+      .evaluateAll((els) =>
+        els.map(
+          (e) =>
+            `${e.getAttribute('data-path-link')} ${e.getAttribute('data-tag')} ${e.getAttribute('data-fate')}`,
+        ),
+      )
+
+  it('steps through the frames seen: tag 10 on the trunk, untagged at the access ports', async () => {
+    await page.locator('[data-path-field="from"]').selectOption(`${a}:eth1`)
+    await page.locator('[data-path-field="to"]').selectOption(`${b}:eth1`)
+    await page.locator('[data-action="trace-path"]').click()
+    await page.waitForSelector('[data-path-card="steps"]', { timeout: 60_000 })
+    expect(await page.locator('.path-source').textContent()).toBe('traced on the machine')
+    const seen: string[][] = []
+    for (;;) {
+      seen.push(await current(page))
+      const next = page.locator('[data-path-action="next"]')
+      if (await next.isDisabled()) break
+      await next.click()
+    }
+    // The ARP request first: up A's access port untagged, across the trunk tagged 10, down to B.
+    expect(seen.slice(0, 3)).toEqual([
+      [`${a}:eth1 untagged forwarded`],
+      [`${trunk} 10 forwarded`],
+      [`${b}:eth1 untagged delivered`],
+    ])
+    // Every crossing of the trunk, whatever the frame, was tagged 10.
+    const onTrunk = seen.flat().filter((m) => m.startsWith(trunk))
+    expect(onTrunk.length).toBeGreaterThanOrEqual(2)
+    expect(onTrunk.every((m) => m.startsWith(`${trunk} 10 `))).toBe(true)
+    // C (VLAN 20) never got a frame.
+    expect(seen.flat().filter((m) => m.startsWith(`${c}:`))).toEqual([])
+    await page.locator('[data-path-action="first"]').click()
+    await page.locator('[data-path-action="next"]').click()
+    await page.screenshot({ path: join(shots, '06-trace-trunk-tagged.png') })
+  }, 90_000)
+
+  it('to a guest of another VLAN: the last step is the port the request never reached, with why', async () => {
+    await page.locator('[data-path-field="to"]').selectOption(`${c}:eth1`)
+    await page.locator('[data-action="trace-path"]').click()
+    await expect
+      .poll(() => page.locator('[data-path-card="steps"] .path-title strong').textContent(), {
+        timeout: 60_000,
+      })
+      .toContain(`→ ${c}:eth1`)
+    const counter = (await page.locator('[data-path-counter]').getAttribute('data-path-counter'))!
+    const total = Number(counter.split('/')[1])
+    for (let i = 1; i < total; i++) await page.locator('[data-path-action="next"]').click()
+    expect(await current(page)).toEqual([`${c}:eth1 untagged dropped`])
+    expect(await page.locator('[data-path-why]').textContent()).toContain(
+      `${c}:eth1 is in VLAN 20, ${a}:eth1 in VLAN 10`,
+    )
+    await page.screenshot({ path: join(shots, '07-trace-stopped.png') })
+  }, 90_000)
+})
