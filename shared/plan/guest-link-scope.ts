@@ -2,7 +2,7 @@
 // direct-phys): its names, where the guest's commands run, what is seen there, and its op factory.
 import { guestIfname } from '../lab/normalize.ts'
 import type { GuestLink } from '../lab/schema.ts'
-import type { PlanContext, PlanProblem } from './context.ts'
+import type { PlanContext, PlanPart, PlanProblem } from './context.ts'
 import { containerName, guestHostEnd } from './device-names.ts'
 import type { ObservedGuest, ObservedInterface } from './observed.ts'
 import { type IpTarget, ipTargetOf, linkOps, pidPlaceholder } from './op.ts'
@@ -79,3 +79,16 @@ export const ifnameTaken = (scope: GuestLinkScope): PlanProblem => ({
   field: scope.field,
   message: `link ${scope.linkId}: ${scope.link.guest} already has an interface ${scope.ifname} that this lab did not make; set ifname to another name`,
 })
+
+/**
+ * A link that exists and is not the lab's: nothing to do when it is as the lab says; else one
+ * problem naming what differs, since changing what the lab does not own is not the lab's to do.
+ */
+export function usedAsIs(scope: GuestLinkScope, part: PlanPart, wanted: readonly { why: string }[]): void {
+  if (wanted.length === 0) return
+  part.problems.push({
+    kind: 'conflict',
+    field: scope.field,
+    message: `link ${scope.linkId} exists and is not this lab's (made by hand or by pipework), and it differs from the lab: ${wanted.map((op) => op.why).join('; ')}; \`patchbay adopt\` makes it the lab's`,
+  })
+}

@@ -6,7 +6,7 @@ import type { LabNode } from '../lab/schema.ts'
 import { hostIp, type PlanPart } from './context.ts'
 import { fitIfname, linkMark, nodeMark, parseMark, physMark } from './device-names.ts'
 import { configureGuest } from './guest-config.ts'
-import { type GuestLinkScope, guestNetnsArg, ifnameTaken } from './guest-link-scope.ts'
+import { type GuestLinkScope, guestNetnsArg, ifnameTaken, usedAsIs } from './guest-link-scope.ts'
 import { Phase } from './op.ts'
 import { findNic } from './uplinks.ts'
 
@@ -50,6 +50,17 @@ export function planMacvlanLink(scope: GuestLinkScope, part: PlanPart, uplink: U
     return
   }
   const mark = parseMark(guestSide?.alias)
+  const nicIndex = ctx.observed.interfaces.find((i) => i.name === nic)?.ifindex
+  if (
+    guestSide?.kind === 'macvlan' &&
+    mark === null &&
+    vlan === undefined &&
+    guestSide.parentIfindex === nicIndex
+  ) {
+    // A macvlan made by hand or by pipework on this very NIC (a discovered lab): used as it is.
+    usedAsIs(scope, part, configureGuest(scope, guestSide))
+    return
+  }
   const ours =
     guestSide?.kind === 'macvlan' && mark?.kind === 'link' && mark.lab === ctx.lab.name && mark.id === linkId
   if (guestSide && !ours) {

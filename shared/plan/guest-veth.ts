@@ -5,7 +5,7 @@ import { resolveMac } from '../lab/mac.ts'
 import { hostIp, ovsExec, type PlanPart } from './context.ts'
 import { linkMark, parseMark } from './device-names.ts'
 import { configureGuest } from './guest-config.ts'
-import { type GuestLinkScope, guestNetnsArg, ifnameTaken } from './guest-link-scope.ts'
+import { type GuestLinkScope, guestNetnsArg, ifnameTaken, usedAsIs } from './guest-link-scope.ts'
 import type { ObservedInterface } from './observed.ts'
 import { type Op, Phase } from './op.ts'
 import { accessPort, addPortExecs, stalePortOps } from './ovs-ports.ts'
@@ -17,6 +17,13 @@ export function planVethLink(scope: GuestLinkScope, part: PlanPart): void {
   const { ctx, linkId, op, hostEnd, guestSide } = scope
   const hostSide = ctx.observed.interfaces.find((i) => i.name === hostEnd)
   const mark = parseMark(hostSide?.alias)
+  const intact = hostSide && guestSide && guestSide.peerIfindex === hostSide.ifindex
+  if (hostSide && guestSide && mark === null && intact && hostSide.peerIfindex === guestSide.ifindex) {
+    // A cable someone made by hand or with pipework, exactly where the lab says (a discovered lab):
+    // used as it is. It is not the lab's to change; `patchbay adopt` makes it so.
+    usedAsIs(scope, part, repairVeth(scope, hostSide, guestSide))
+    return
+  }
   if (hostSide && !(mark?.lab === ctx.lab.name && mark.kind === 'link' && mark.id === linkId)) {
     part.problems.push({
       kind: 'conflict',
@@ -25,7 +32,6 @@ export function planVethLink(scope: GuestLinkScope, part: PlanPart): void {
     })
     return
   }
-  const intact = hostSide && guestSide && guestSide.peerIfindex === hostSide.ifindex
   if (guestSide && !intact) {
     part.problems.push(ifnameTaken(scope))
     return

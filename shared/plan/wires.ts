@@ -204,9 +204,21 @@ class WirePlanner {
 
   run(part: PlanPart): void {
     const [a, b] = this.ends
-    if (!this.owned(part)) return
     const intact =
       a.seen && b.seen && a.seen.peerIfindex === b.seen.ifindex && b.seen.peerIfindex === a.seen.ifindex
+    if (intact && a.seen.kind === 'veth' && this.ends.every((e) => parseMark(e.seen?.alias) === null)) {
+      // A cable made by hand between the lab's two bridges (a discovered lab): used as it is; what
+      // differs is the lab's to change only once `patchbay adopt` made the cable the lab's.
+      const wanted = this.ends.flatMap((end) => this.repair(end))
+      if (wanted.length > 0)
+        part.problems.push({
+          kind: 'conflict',
+          field: `links[${this.index}]`,
+          message: `wire ${this.id} exists and is not this lab's (made by hand), and it differs from the lab: ${wanted.map((op) => op.why).join('; ')}; \`patchbay adopt\` makes it the lab's`,
+        })
+      return
+    }
+    if (!this.owned(part)) return
     if (!intact) {
       // A leftover half (its peer gone with a namespace) is made again from scratch.
       for (const end of this.ends.filter((e) => e.seen)) {
