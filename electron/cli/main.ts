@@ -2,9 +2,11 @@
 import { Command, CommanderError, Option } from 'commander'
 import { ExitCode } from '../../shared/api/exit-codes.ts'
 import { CapabilityError } from '../core/errors.ts'
+import { adoptCommand } from './commands/adopt.ts'
 import { applyCommand, destroyCommand } from './commands/apply.ts'
 import { captureCommand } from './commands/capture.ts'
 import { checkCommand } from './commands/check.ts'
+import { discoverCommand } from './commands/discover.ts'
 import { domainsCommand } from './commands/domains.ts'
 import { explainCommand } from './commands/explain.ts'
 import { exportCommand } from './commands/export.ts'
@@ -151,6 +153,25 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
       'a pcap-filter expression, e.g. "vlan 100 and icmp" (no shell syntax)',
     )
     .action(run(captureCommand))
+
+  program
+    .command('discover')
+    .description(
+      "this machine's bridges, OVS ports, containers, netns and their links as a lab (YAML on stdout); marks nothing",
+    )
+    .option('--json', 'the same lab as JSON')
+    .option('--include-docker-networks', "also Docker's own networks (docker0, br-…) and the links to them")
+    .option('--name <name>', "the lab's name (default: this machine's host name)")
+    .action(async (options: { json?: boolean; includeDockerNetworks?: boolean; name?: string }) => {
+      code = await discoverCommand(io, options)
+    })
+
+  engineCommand(
+    'adopt',
+    "mark the parts of this machine that already are what the lab says as the lab's: destroy then removes them",
+    'print {"ok","marked","left","failed"}',
+    adoptCommand,
+  )
 
   program
     .command('import')

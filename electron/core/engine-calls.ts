@@ -4,10 +4,12 @@
 import { domainsReply, opReply, problemReply } from '../../shared/api/replies.ts'
 import { broadcastDomains } from '../../shared/l2/domains.ts'
 import { loadLab } from '../../shared/lab/load.ts'
+import { saveLab } from '../../shared/lab/save.ts'
 import { parseMark } from '../../shared/plan/device-names.ts'
 import { applyReply } from './apply-reply.ts'
 import { bridgeTables } from './bridge-tables.ts'
 import { type EngineCalls, labOf, type ProgressEvent, ServiceError } from './calls.ts'
+import { discoverMachine, machineLabName } from './discover.ts'
 import type { Engine } from './engine.ts'
 import { observedLab } from './observed-lab.ts'
 import { PlanBook } from './plan-book.ts'
@@ -79,6 +81,26 @@ export function engineCalls(engine: Engine, onProgress: (event: ProgressEvent) =
           !parseMark(i.alias),
       )
       return { interfaces: nics.map((i) => ({ name: i.name, mac: i.mac, operState: i.operState })) }
+    },
+    discoverMachine: async ({ name, includeDockerNetworks }) => {
+      const { lab, notes } = await discoverMachine(engine, {
+        name: name ?? machineLabName(),
+        includeDockerNetworks: includeDockerNetworks ?? false,
+      })
+      return { lab, text: saveLab(lab), notes: [...notes] }
+    },
+    adoptLab: async ({ lab: input }) => {
+      const lab = labOf(input)
+      const { adopt, result } = await engine.adopt(lab)
+      const failed = result?.failed
+      return {
+        ok: result === null || result.ok,
+        lab: lab.name,
+        // What the run rolled back is not marked: only the marks that stayed are said.
+        marked: result === null || result.ok ? [...adopt.marks] : [],
+        left: [...adopt.left],
+        failed: failed ? { id: failed.op.id, error: failed.error } : null,
+      }
     },
     verifyLab: async ({ lab: input }) => {
       const lab = labOf(input)

@@ -3,9 +3,10 @@
 
 import { mkdirSync, rmSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
-import { linkIds, nodeHost } from '../../shared/lab/normalize.ts'
+import { LOCAL_HOST, linkIds, nodeHost } from '../../shared/lab/normalize.ts'
 import { isGuestLink, type Lab } from '../../shared/lab/schema.ts'
 import { pipeworkLine } from '../../shared/pipework/export.ts'
+import { type AdoptPlan, planAdopt } from '../../shared/plan/adopt.ts'
 import type { DhcpPlace, HostPlace } from '../../shared/plan/context.ts'
 import { simulatedHostPlace } from '../../shared/plan/device-names.ts'
 import type { Observed } from '../../shared/plan/observed.ts'
@@ -42,6 +43,12 @@ export interface ApplyOutcome {
   readonly recovered?: { readonly undone: number; readonly failed: number } | null
   /** applyPlanned only: the machine had moved since, so nothing ran; `plan` is what it needs now. */
   readonly stale?: boolean
+}
+
+export interface AdoptOutcome {
+  readonly adopt: AdoptPlan
+  /** Null when there was nothing to mark. */
+  readonly result: ExecuteResult | null
 }
 
 /** Two plans are the same when they would run the same commands in the same order. */
@@ -135,6 +142,24 @@ export class Engine {
    */
   applyPlanned(lab: Lab, shown: Plan, onOpDone?: (op: Op) => void): Promise<ApplyOutcome> {
     return this.exclusive(lab.name, () => this.applyNow(lab, onOpDone, shown))
+  }
+
+  /**
+   * Marks the parts of the machine that already are what the lab says as the lab's (planAdopt):
+   * from then on apply repairs them and destroy removes them.
+   */
+  adopt(lab: Lab): Promise<AdoptOutcome> {
+    return this.exclusive(lab.name, async () => {
+      await this.recover(lab)
+      const observed = await this.observe(lab)
+      const local = observed.hosts[LOCAL_HOST]
+      if (!local) throw new Error('this machine could not be observed')
+      const adopt = planAdopt(lab, local)
+      const result =
+        adopt.ops.length > 0 ? await this.execute(lab, adopt.ops, undefined, runningPids(observed)) : null
+      if (result === null || result.ok) this.remember(lab)
+      return { adopt, result }
+    })
   }
 
   destroy(lab: Lab, onOpDone?: (op: Op) => void): Promise<ApplyOutcome> {

@@ -78,6 +78,8 @@ export function offlineCalls(reason: string): EngineCalls {
     verifyLab: refuse,
     traceLab: refuse,
     bridgeTables: refuse,
+    discoverMachine: refuse,
+    adoptLab: refuse,
     hostInterfaces: async () => ({ interfaces: [] }),
   }
 }

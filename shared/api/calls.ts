@@ -9,6 +9,8 @@ export const API_CALLS = [
   'verifyLab',
   'traceLab',
   'bridgeTables',
+  'discoverMachine',
+  'adoptLab',
   'hostInterfaces',
   'labFiles',
   'chooseLabFile',

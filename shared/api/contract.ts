@@ -1,6 +1,7 @@
 // The one contract between renderer, main process, CLI and web server. JSON that tests and users
 // rely on is declared here; fields may be added, never renamed.
 import { z } from 'zod'
+import { isLabName } from '../lab/names.ts'
 
 export const ProblemReply = z.object({
   severity: z.enum(['error', 'warning']),
@@ -181,6 +182,24 @@ export const TraceReply = z.object({
 export type TraceReply = z.infer<typeof TraceReply>
 
 const GuestArg = z.string().min(1).max(64)
+/** This machine as a lab (`patchbay discover`): its YAML, and what was left out, one sentence each. */
+export const DiscoverReply = z.object({
+  lab: z.unknown(),
+  /** The lab as a lab file. */
+  text: z.string(),
+  notes: z.array(z.string()),
+})
+export type DiscoverReply = z.infer<typeof DiscoverReply>
+
+/** What `patchbay adopt` marked as the lab's, and what it left as it was (each one line). */
+export const AdoptReply = z.object({
+  ok: z.boolean(),
+  lab: z.string(),
+  marked: z.array(z.string()),
+  left: z.array(z.string()),
+  failed: z.object({ id: z.string(), error: z.string() }).nullable(),
+})
+export type AdoptReply = z.infer<typeof AdoptReply>
 
 /** One address a bridge learned: on which port (device, and the lab's node and port), in which VLAN. */
 export const FdbEntry = z.object({
@@ -274,6 +293,16 @@ export const api = {
   traceLab: { req: z.object({ lab: z.unknown(), from: GuestArg, to: GuestArg }), res: TraceReply },
   /** Each bridge's learned MAC table and its ports' VLAN membership, as the machine holds them. */
   bridgeTables: { req: z.object({ lab: z.unknown() }), res: BridgeTablesReply },
+  /** This machine's bridges, guests and cables as a lab; reads only, marks nothing. */
+  discoverMachine: {
+    req: z.object({
+      name: z.string().refine(isLabName, 'not a lab name: 1-32 of a-z 0-9 -').optional(),
+      includeDockerNetworks: z.boolean().optional(),
+    }),
+    res: DiscoverReply,
+  },
+  /** Marks the parts of the machine that already are what the lab says as the lab's. */
+  adoptLab: { req: z.object({ lab: z.unknown() }), res: AdoptReply },
   /** The machine's own NICs, to pick an uplink from. */
   hostInterfaces: {
     req: z.object({}),

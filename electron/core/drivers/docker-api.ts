@@ -114,6 +114,11 @@ const Inspect = z.looseObject({
 })
 const Summary = z.looseObject({ Id: z.string(), Names: z.array(z.string()), State: z.string(), Labels })
 const Created = z.looseObject({ Id: z.string() })
+const Network = z.looseObject({
+  Id: z.string(),
+  Driver: z.string(),
+  Options: z.record(z.string(), z.string()).nullable().optional(),
+})
 const ErrorBody = z.looseObject({ message: z.string() })
 const Ping = z.literal('OK')
 const DockerEvent = z.looseObject({
@@ -311,6 +316,18 @@ export class DockerApi implements ContainerRuntime {
       state: c.State,
       labels: c.Labels,
     }))
+  }
+
+  /**
+   * The Linux bridges Docker made for its own networks: `docker0` and the `br-<id>` of each
+   * user-defined bridge network (or the name its options give).
+   */
+  async networkBridges(): Promise<string[]> {
+    const what = 'list networks'
+    const { status, json } = await this.call('GET', '/networks', what)
+    return checked(z.array(Network), json, what, status)
+      .filter((n) => n.Driver === 'bridge')
+      .map((n) => n.Options?.['com.docker.network.bridge.name'] ?? `br-${n.Id.slice(0, 12)}`)
   }
 
   /**

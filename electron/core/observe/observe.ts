@@ -218,7 +218,7 @@ async function observeHost(
   }
 }
 
-async function listNetns(): Promise<string[]> {
+export async function listNetns(): Promise<string[]> {
   try {
     return (await readdir('/run/netns')).filter((name) => !isTemporaryNetns(name))
   } catch {

@@ -12,6 +12,9 @@ async function has(argv: string[]): Promise<boolean> {
   return result.exitCode === 0
 }
 
+/** The real pipework script (build/lab-host.sh fetches it, pinned), or the copy PIPEWORK names. */
+export const PIPEWORK_SCRIPT = process.env.PIPEWORK || '/usr/local/share/pipework/pipework'
+
 const requirements: Record<string, string[]> = {
   root: ['root'],
   iproute2: ['ip', '-V'],
@@ -19,6 +22,7 @@ const requirements: Record<string, string[]> = {
   docker: ['docker', 'info'],
   chromium: ['/usr/bin/chromium', '--version'],
   sshd: ['test', '-x', '/usr/sbin/sshd'],
+  pipework: ['test', '-x', PIPEWORK_SCRIPT],
 }
 
 /**
