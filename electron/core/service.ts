@@ -28,6 +28,7 @@ import { type ChooseFile, fileHandlers, noFileHandlers } from './file-calls.ts'
 import type { LabFiles } from './lab-files.ts'
 import type { WatchOptions } from './monitor/lab-watcher.ts'
 import { offlineCalls } from './offline-calls.ts'
+import { openShell, type Shell, type ShellSize } from './shell.ts'
 
 export {
   type CallOutcome,
@@ -41,7 +42,7 @@ export {
   type ProgressEvent,
   ServiceError,
 } from './calls.ts'
-export type { Capture, CaptureOptions, WatchOptions }
+export type { Capture, CaptureOptions, Shell, ShellSize, WatchOptions }
 
 /** A lab's live events until `stop()`. */
 export interface LiveStream {
@@ -73,6 +74,8 @@ export interface Service {
    * count or filter are ServiceError `invalid` and nothing runs; a process without the engine `capability`.
    */
   capture(lab: unknown, linkId: string, options?: CaptureOptions): Promise<Capture>
+  /** Opens a terminal on a guest of the lab (shell.ts); like capture, only where the engine runs. */
+  shell(lab: unknown, node: string, size: ShellSize): Promise<Shell>
   /** Lets go of what the service holds (watches on opened lab files). */
   close(): void
 }
@@ -92,6 +95,7 @@ interface Backend {
   readonly calls: (progress: (event: ProgressEvent) => void) => EngineCalls
   readonly watch?: Engine['watch']
   readonly capture?: (lab: Lab, linkId: string, options: CaptureOptions) => Promise<Capture>
+  readonly shell?: (lab: Lab, node: string, size: ShellSize) => Promise<Shell>
 }
 
 function createService(backend: Backend, options: ServiceOptions): Service {
@@ -150,6 +154,12 @@ function createService(backend: Backend, options: ServiceOptions): Service {
         throw new ServiceError('capability', 'capturing needs the engine, and this process does not run it')
       return backend.capture(lab, linkId, captureOptions)
     },
+    async shell(input, node, size) {
+      const lab = labOf(input)
+      if (!backend.shell)
+        throw new ServiceError('capability', 'a shell needs the engine, and this process does not run it')
+      return backend.shell(lab, node, size)
+    },
     onBroadcast(listener) {
       listeners.add(listener)
       return () => listeners.delete(listener)
@@ -179,6 +189,7 @@ export const engineService = (engine: Engine, options: ServiceOptions = {}): Ser
       calls: (progress) => engineCalls(engine, progress),
       watch: (lab, o) => engine.watch(lab, o),
       capture: (lab, linkId, o) => startCapture(engine, lab, linkId, o),
+      shell: (lab, node, size) => openShell(engine, lab, node, size),
     },
     options,
   )
