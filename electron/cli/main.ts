@@ -57,12 +57,13 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
   program
     .command('explain')
     .description(
-      'why guest A reaches B or not, from the drawing: the L2 path hop by hop, or the hop that blocks it (exit 1 when not reachable)',
+      'why guest A reaches B or not, from the drawing (or --observed, the machine): the L2 path hop by hop, or the hop that blocks it (exit 1 when not reachable)',
     )
     .argument('<lab>', 'lab file, or - for standard input')
     .argument('<a>', 'guest interface node:ifname, or a guest name for its first link')
     .argument('<b>', 'guest interface node:ifname, or a guest name for its first link')
     .option('--json', 'print {"from","to","reachable","hops","blockedAt","why"} as JSON')
+    .option('--observed', 'as root: from the applied lab as the kernel and OVS hold it, beside the drawing')
     .action(run(explainCommand))
 
   program

@@ -2,6 +2,7 @@
 // (service.ts wraps them). Plans are kept by id for apply: a command line never travels, only the
 // plan's id, and what runs is the plan that was shown.
 import { domainsReply, opReply, problemReply } from '../../shared/api/replies.ts'
+import { compareDomains } from '../../shared/l2/domain-diff.ts'
 import { broadcastDomains } from '../../shared/l2/domains.ts'
 import { loadLab } from '../../shared/lab/load.ts'
 import { saveLab } from '../../shared/lab/save.ts'
@@ -11,6 +12,7 @@ import { bridgeTables } from './bridge-tables.ts'
 import { type EngineCalls, labOf, type ProgressEvent, ServiceError } from './calls.ts'
 import { discoverMachine, machineLabName } from './discover.ts'
 import type { Engine } from './engine.ts'
+import { explainLab } from './explain-call.ts'
 import { observedLab } from './observed-lab.ts'
 import { PlanBook } from './plan-book.ts'
 import { labStatus } from './status.ts'
@@ -26,9 +28,16 @@ export function engineCalls(engine: Engine, onProgress: (event: ProgressEvent) =
     },
     domains: async ({ lab: input, observed }) => {
       const lab = labOf(input)
-      const view = observed ? observedLab(lab, await engine.observe(lab)) : lab
-      const analysis = broadcastDomains(view)
-      return domainsReply(analysis, analysis.problems)
+      if (!observed) {
+        const analysis = broadcastDomains(lab)
+        return domainsReply(analysis, analysis.problems)
+      }
+      const analysis = broadcastDomains(observedLab(lab, await engine.observe(lab)))
+      const disagreements = compareDomains(broadcastDomains(lab), analysis).map((d) => ({
+        ...d,
+        members: [...d.members],
+      }))
+      return { ...domainsReply(analysis, analysis.problems), disagreements }
     },
     planLab: async ({ lab: input }) => {
       const lab = labOf(input)
@@ -107,6 +116,8 @@ export function engineCalls(engine: Engine, onProgress: (event: ProgressEvent) =
       const report = await verifyLab(lab, { run: engine.run, containers: engine.containers })
       return { ok: report.ok, pairs: [...report.pairs] }
     },
+    explainLab: async ({ lab: input, from, to, observed }) =>
+      explainLab(engine, labOf(input), from, to, observed === true),
     traceLab: async ({ lab: input, from, to }) => traceLab(engine, labOf(input), from, to),
     bridgeTables: async ({ lab: input }) => bridgeTables(engine, labOf(input)),
   }

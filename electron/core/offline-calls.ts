@@ -11,6 +11,7 @@ import type { ObservedHost } from '../../shared/plan/observed.ts'
 import { planLab } from '../../shared/plan/plan.ts'
 import { defaultStateDir } from './apply/state-file.ts'
 import { type EngineCalls, labOf, ServiceError } from './calls.ts'
+import { explainLab } from './explain-call.ts'
 
 /** A machine as a plan assumes it when it may not look: empty, with the features of a common kernel. */
 const unseenHost: ObservedHost = {
@@ -76,6 +77,8 @@ export function offlineCalls(reason: string): EngineCalls {
     destroyLab: refuse,
     statusLab: refuse,
     verifyLab: refuse,
+    explainLab: async ({ lab: input, from, to, observed }) =>
+      observed ? refuse() : explainLab(null, labOf(input), from, to, false),
     traceLab: refuse,
     bridgeTables: refuse,
     discoverMachine: refuse,

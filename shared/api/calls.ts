@@ -7,6 +7,7 @@ export const API_CALLS = [
   'destroyLab',
   'statusLab',
   'verifyLab',
+  'explainLab',
   'traceLab',
   'bridgeTables',
   'discoverMachine',

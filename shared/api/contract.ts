@@ -26,7 +26,18 @@ export const DomainReply = z.object({
 })
 export type DomainReply = z.infer<typeof DomainReply>
 
-export const DomainsReply = z.object({ domains: z.array(DomainReply), problems: z.array(ProblemReply) })
+/** Where the domains on the machine differ from the drawn ones (domains with `observed`). */
+export const DomainDisagreementReply = z.object({
+  kind: z.enum(['split', 'joined', 'vlan', 'missing', 'extra']),
+  members: z.array(z.string()),
+  message: z.string(),
+})
+
+export const DomainsReply = z.object({
+  domains: z.array(DomainReply),
+  problems: z.array(ProblemReply),
+  disagreements: z.array(DomainDisagreementReply).optional(),
+})
 export type DomainsReply = z.infer<typeof DomainsReply>
 
 /** One operation of a plan, as `plan --json` prints it and the editor shows it. */
@@ -130,6 +141,9 @@ export const ExplainReply = z.object({
   why: z.string(),
   /** Explained from the drawing, or from the lab as the kernel and OVS hold it. */
   explainedFrom: z.enum(['drawing', 'machine']).optional(),
+  /** From the machine: what the drawing says, and whether the two answers differ. */
+  drawing: z.object({ reachable: z.boolean(), why: z.string() }).optional(),
+  disagrees: z.boolean().optional(),
 })
 export type ExplainReply = z.infer<typeof ExplainReply>
 
@@ -289,6 +303,11 @@ export const api = {
   destroyLab: { req: z.object({ lab: z.unknown() }), res: ApplyReply },
   statusLab: { req: z.object({ lab: z.unknown() }), res: StatusReply },
   verifyLab: { req: z.object({ lab: z.unknown() }), res: VerifyReply },
+  /** Why A reaches B or not: from the drawing, or (observed, root) from the machine beside the drawing. */
+  explainLab: {
+    req: z.object({ lab: z.unknown(), from: GuestArg, to: GuestArg, observed: z.boolean().optional() }),
+    res: ExplainReply,
+  },
   /** Real frames: tcpdump on every port of the applied lab while A sends one ARP request and one ping to B. */
   traceLab: { req: z.object({ lab: z.unknown(), from: GuestArg, to: GuestArg }), res: TraceReply },
   /** Each bridge's learned MAC table and its ports' VLAN membership, as the machine holds them. */

@@ -110,6 +110,23 @@ links:
     expect(again.bridges.find((x) => x.bridge === s1)!.ports).toContainEqual(
       expect.objectContaining({ device: `${p}pa`, tag: 30 }),
     )
+    // explain --observed and domains --observed say where the machine now disagrees with the drawing.
+    const explained = await runCli(['explain', file, a, b, '--observed', '--json'])
+    expect(explained.code, explained.stderr).toBe(1)
+    expect(JSON.parse(explained.stdout)).toMatchObject({
+      explainedFrom: 'machine',
+      reachable: false,
+      why: `${b}:eth1 is in VLAN 10, ${a}:eth1 in VLAN 30`,
+      drawing: { reachable: true },
+      disagrees: true,
+    })
+    const domains = JSON.parse((await runCli(['domains', file, '--observed', '--json'])).stdout)
+    expect(domains.disagreements).toContainEqual({
+      kind: 'vlan',
+      members: [`${a}:eth1`],
+      message: `${a}:eth1 is in VLAN 30 on the machine, VLAN 10 in the drawing`,
+    })
+    expect(domains.disagreements).toContainEqual(expect.objectContaining({ kind: 'split' }))
     // In words.
     const words = await runCli(['tables', file])
     expect(words.stdout).toContain(`${p}t1`)

@@ -1,6 +1,7 @@
 import type { DomainsReply } from '../../../shared/api/contract.ts'
 import { ExitCode } from '../../../shared/api/exit-codes.ts'
 import { domainsReply } from '../../../shared/api/replies.ts'
+import { compareDomains } from '../../../shared/l2/domain-diff.ts'
 import { broadcastDomains } from '../../../shared/l2/domains.ts'
 import { observedLab } from '../../core/observed-lab.ts'
 import { machineEngine } from '../engine-input.ts'
@@ -17,7 +18,8 @@ export async function domainsCommand(
     printProblems(io, loaded.problems)
     return ExitCode.invalid
   }
-  // --observed: the same computation over the lab as the kernel and OVS have it.
+  // --observed: the same computation over the lab as the kernel and OVS have it, and where it
+  // disagrees with the drawing.
   let lab = loaded.lab
   if (options.observed) {
     const engine = machineEngine(io, 'domains --observed', 'look')
@@ -25,9 +27,15 @@ export async function domainsCommand(
     lab = observedLab(loaded.lab, await engine.observe(loaded.lab))
   }
   const analysis = broadcastDomains(lab)
+  const disagreements = options.observed ? compareDomains(broadcastDomains(loaded.lab), analysis) : null
   const { domains } = analysis
   if (options.json) {
-    const reply: DomainsReply = domainsReply(analysis, loaded.problems)
+    const reply: DomainsReply = {
+      ...domainsReply(analysis, loaded.problems),
+      ...(disagreements
+        ? { disagreements: disagreements.map((d) => ({ ...d, members: [...d.members] })) }
+        : {}),
+    }
     io.stdout(`${JSON.stringify(reply)}\n`)
     return ExitCode.ok
   }
@@ -37,6 +45,11 @@ export async function domainsCommand(
     const hosts = d.hostAddresses.map((h) => `${h.node} ${h.address.text}`)
     io.stdout(`${d.id}  (${vlan}, via ${d.bridges.join(', ')})\n`)
     for (const m of [...d.members, ...hosts]) io.stdout(`  ${m}\n`)
+  }
+  if (disagreements?.length === 0) io.stdout('the machine agrees with the drawing\n')
+  else if (disagreements) {
+    io.stdout('where the machine disagrees with the drawing:\n')
+    for (const d of disagreements) io.stdout(`  ${d.message}\n`)
   }
   return ExitCode.ok
 }
