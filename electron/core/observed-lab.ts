@@ -45,6 +45,7 @@ export function observedLab(lab: Lab, observed: Observed): Lab {
   const addBridge = (port: Port) => {
     nodes[port.bridge] ??= port.ovs ? { kind: 'ovs-bridge' } : { kind: 'linux-bridge' }
   }
+  const pairSeen = new Set<ObservedInterface>()
   for (const host of hosts) {
     for (const guest of Object.values(host.guests)) {
       if (!guest.exists) continue
@@ -69,6 +70,24 @@ export function observedLab(lab: Lab, observed: Observed): Lab {
           (h) => h.ifindex === inside.peerIfindex && h.peerIfindex === inside.ifindex,
         )
         const port = hostEnd ? portOf(host, hostEnd) : null
+        if (!hostEnd && !pairSeen.has(inside)) {
+          // A veth straight into another guest (the lab's `between: [guestA, guestB]`).
+          for (const other of Object.values(host.guests)) {
+            const peer = other.interfaces.find(
+              (x) => x.ifindex === inside.peerIfindex && x.peerIfindex === inside.ifindex && x !== inside,
+            )
+            if (!other.exists || other === guest || !peer || peer.kind !== 'veth') continue
+            pairSeen.add(inside).add(peer)
+            nodes[guest.node] ??= { kind: guest.kind }
+            nodes[other.node] ??= { kind: other.kind }
+            links.push({
+              between: [guest.node, other.node],
+              ifnames: [inside.name, peer.name],
+              ips: [[...inside.addresses], [...peer.addresses]],
+            })
+            break
+          }
+        }
         if (!port) continue
         addBridge(port)
         nodes[guest.node] ??= { kind: guest.kind }

@@ -1,8 +1,8 @@
 // Desired vs observed, per link: what `patchbay status` prints and the canvas colours links by.
 import type { StatusReply } from '../../shared/api/contract.ts'
 import { guestIfname, linkIds, nodeHost } from '../../shared/lab/normalize.ts'
-import type { Lab } from '../../shared/lab/schema.ts'
-import { guestHostEnd, wireDevices } from '../../shared/plan/device-names.ts'
+import { isGuestPair, type Lab } from '../../shared/lab/schema.ts'
+import { guestHostEnd, pairEnds, wireDevices } from '../../shared/plan/device-names.ts'
 import type { Observed } from '../../shared/plan/observed.ts'
 import { type PlanOptions, planLab } from '../../shared/plan/plan.ts'
 
@@ -37,6 +37,24 @@ export function labStatus(
       if (link.state === 'down')
         return { ...base, state: 'admin-down', reasons: ['administratively down: the lab says state: down'] }
       return { ...base, state: up ? 'up' : 'down', reasons: up ? [] : [down] }
+    }
+    if ('between' in link && isGuestPair(lab, link)) {
+      // A veth between two guests: both ends are inside guests, named as guest interfaces.
+      const [endA, endB] = pairEnds(lab.name, link).map((end) =>
+        hostOf(end.guest)?.guests[end.guest]?.interfaces.find((x) => x.name === end.ifname),
+      )
+      const [a, b] = pairEnds(lab.name, link)
+      return judge(
+        {
+          id,
+          guestIfname: a.ifname,
+          ...(endA
+            ? { operState: endA.operState, addresses: [...endA.addresses], mtu: endA.mtu, mac: endA.mac }
+            : {}),
+        },
+        endA?.operState === 'UP' && endB?.operState === 'UP',
+        `operstate ${endA?.operState ?? '?'} in ${a.guest} / ${endB?.operState ?? '?'} in ${b.guest}`,
+      )
     }
     if ('between' in link) {
       const [a, b] = wireDevices(lab, link)

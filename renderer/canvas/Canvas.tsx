@@ -16,7 +16,7 @@ import {
 } from '@xyflow/react'
 import { useCallback, useEffect, useMemo, useState } from 'react'
 import { linkIds, nodeHost } from '../../shared/lab/normalize.ts'
-import type { NodeKind } from '../../shared/lab/schema.ts'
+import { isGuestPair, type NodeKind } from '../../shared/lab/schema.ts'
 import { warmUpLayout } from '../document/auto-layout.ts'
 import { checkedLab, labDomains } from '../document/checked.ts'
 import {
@@ -130,7 +130,7 @@ export function Canvas() {
           id: ids[i]!,
           ends: guestLink ? [link.guest, link.to] : link.between,
           guestLink,
-          label: labelSize(link),
+          label: labelSize(link, isGuestPair(lab, link)),
           chip:
             guestLink && link.vlan !== undefined
               ? { width: chipWidth(link.vlan), height: CHIP_HEIGHT }
@@ -202,7 +202,7 @@ export function Canvas() {
             vlan: link.vlan ?? null,
             trunk: 'between' in link ? (link.trunk ?? []) : [],
             native: 'between' in link && link.native !== undefined ? [...new Set([link.native].flat())] : [],
-            label: labelLines(link),
+            label: labelLines(link, isGuestPair(lab, link)),
             geometry: geometry.get(ids[i]!) ?? null,
             problems: problemsOf.get(`link:${i}`) ?? [],
           },

@@ -156,8 +156,11 @@ export function nodeDetail(node: LabNode): string {
 }
 
 /** A guest link's interface name and addresses, one a line; a tunnel's VNI; nothing for a plain wire. */
-export function labelLines(link: LabLink): string[] {
+export function labelLines(link: LabLink, pair = false): string[] {
   if ('guest' in link) return [guestIfname(link), ...[link.ip ?? []].flat()]
+  // A veth between two guests (`pair`): its two interfaces, then each end's addresses.
+  if (pair)
+    return [...(link.ifnames ? [`${link.ifnames[0]} ↔ ${link.ifnames[1]}`] : []), ...(link.ips ?? []).flat()]
   return link.via === 'vxlan' ? [`vxlan ${link.vni ?? ''}`.trim()] : []
 }
 
@@ -172,8 +175,8 @@ function chipsWidth(link: LabLink): number {
 }
 
 /** The size of a link's main label (at the guest end, or a wire's in the middle). */
-export function labelSize(link: LabLink): { width: number; height: number } {
-  const lines = labelLines(link)
+export function labelSize(link: LabLink, pair = false): { width: number; height: number } {
+  const lines = labelLines(link, pair)
   return { width: Math.max(0, ...lines.map(textWidth)) + chipsWidth(link), height: labelHeight(lines.length) }
 }
 

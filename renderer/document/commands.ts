@@ -60,10 +60,19 @@ function nextIfname(lab: Lab, guest: string): string {
   const used = new Set(
     (lab.links ?? []).filter((l): l is GuestLink => 'guest' in l && l.guest === guest).map(guestIfname),
   )
+  // The ends of veths between guests, named where they were drawn (connect gives them ifnames).
+  for (const l of lab.links ?? []) {
+    if (!('between' in l) || !l.ifnames) continue
+    if (l.between[0] === guest) used.add(l.ifnames[0])
+    if (l.between[1] === guest) used.add(l.ifnames[1])
+  }
   for (let i = 1; ; i++) if (!used.has(`eth${i}`)) return `eth${i}`
 }
 
-/** Draws a link: a guest into a bridge or uplink, or a wire between bridges. Null when it cannot be. */
+/**
+ * Draws a link: a guest into a bridge or uplink, a wire between bridges, or a veth straight between
+ * two guests. Null when it cannot be.
+ */
 export function connect(lab: Lab, a: string, b: string): Lab | null {
   const na = lab.nodes[a]
   const nb = lab.nodes[b]
@@ -73,6 +82,8 @@ export function connect(lab: Lab, a: string, b: string): Lab | null {
   else if (isGuest(nb) && (isBridge(na) || na.kind === 'uplink')) link = { guest: b, to: a }
   else if ((isBridge(na) || na.kind === 'uplink') && (isBridge(nb) || nb.kind === 'uplink'))
     link = { between: [a, b] }
+  else if (isGuest(na) && isGuest(nb))
+    link = { between: [a, b], ifnames: [nextIfname(lab, a), nextIfname(lab, b)] }
   if (!link) return null
   if ('guest' in link) {
     const ifname = nextIfname(lab, link.guest)
@@ -196,6 +207,10 @@ export function duplicateLink(lab: Lab, linkId: string): Lab | null {
   const index = linkIds(lab.links ?? []).indexOf(linkId)
   const link = lab.links?.[index]
   if (!link) return null
+  if ('between' in link && isGuest(lab.nodes[link.between[0]]) && isGuest(lab.nodes[link.between[1]])) {
+    // Another veth between the same guests, on each guest's next free interface.
+    return connect(lab, link.between[0], link.between[1])
+  }
   if ('between' in link) {
     // The copy's interfaces get their default names: the original's are taken.
     const { ifnames: _taken, ...copy } = link

@@ -5,13 +5,15 @@ import type { Cidr } from '../lab/addresses.ts'
 import { resolveMac } from '../lab/mac.ts'
 import {
   bridgeAddresses,
+  guestIfname,
   linkIds,
   linuxBridgeFilters,
   memberName,
   staticAddresses,
 } from '../lab/normalize.ts'
 import { error, type Problem, warning } from '../lab/problem.ts'
-import { type GuestLink, isGuestLink, isWire, type Lab, type WireLink } from '../lab/schema.ts'
+import { type GuestLink, isGuestLink, isGuestPair, isWire, type Lab, type WireLink } from '../lab/schema.ts'
+import { pairEnds } from '../plan/device-names.ts'
 import { internalVlan, labelsToTry, type PortMode } from './ports.ts'
 import { UnionFind } from './union-find.ts'
 
@@ -20,9 +22,37 @@ export interface DomainMember {
   readonly name: string
   readonly linkIndex: number
   readonly linkId: string
+  /** The bridge it plugs into; for an end of a veth between two guests, that link's id (`a~b`). */
   readonly bridge: string
+  readonly guest: string
+  readonly ifname: string
+  /** Set for an end of a veth between two guests: which end of its link's `between`. */
+  readonly end?: 0 | 1
   readonly addresses: readonly Cidr[]
   readonly dhcp: boolean
+}
+
+/** The guest link a member stands for: its own, or what an end of a guest pair behaves like. */
+export function memberLink(lab: Lab, member: DomainMember): GuestLink {
+  const link = (lab.links ?? [])[member.linkIndex]!
+  if (member.end === undefined) return link as GuestLink
+  return pairEnds(lab.name, link as WireLink)[member.end].link
+}
+
+/** Where a member's addresses (the i-th of a list) and its MAC are written in the lab. */
+function memberPaths(lab: Lab, member: DomainMember) {
+  const at = ['links', member.linkIndex] as (string | number)[]
+  const link = (lab.links ?? [])[member.linkIndex]!
+  if (member.end === undefined) {
+    const listed = Array.isArray((link as GuestLink).ip)
+    return { ip: (i: number) => (listed ? [...at, 'ip', i] : [...at, 'ip']), mac: [...at, 'mac'] }
+  }
+  const listed = Array.isArray((link as WireLink).ips?.[member.end])
+  const end = member.end
+  return {
+    ip: (i: number) => (listed ? [...at, 'ips', end, i] : [...at, 'ips', end]),
+    mac: [...at, 'macs', end],
+  }
 }
 
 export interface BroadcastDomain {
@@ -135,7 +165,32 @@ export function broadcastDomains(lab: Lab): DomainAnalysis {
   const memberIds: [DomainMember, number][] = []
 
   const members = new Map<string, DomainMember>()
+  // A veth between two guests is a broadcast domain of its own: its two ends and nothing else.
+  const pairRoots = new Map<number, string>()
   links.forEach((link, linkIndex) => {
+    if (isWire(link) && isGuestPair(lab, link)) {
+      const linkId = ids[linkIndex]!
+      const ends = pairEnds(lab.name, link).map((end) => {
+        const member: DomainMember = {
+          name: `${end.guest}:${end.ifname}`,
+          linkIndex,
+          linkId,
+          bridge: linkId,
+          guest: end.guest,
+          ifname: end.ifname,
+          end: end.end,
+          addresses: staticAddresses(end.link),
+          dhcp: false,
+        }
+        members.set(member.name, member)
+        const id = sets.add()
+        memberIds.push([member, id])
+        return id
+      })
+      sets.union(ends[0]!, ends[1]!)
+      pairRoots.set(ends[0]!, linkId)
+      return
+    }
     if (isGuestLink(link)) {
       if (lab.nodes[link.to] === undefined || lab.nodes[link.guest] === undefined) return
       const landsIn = internalVlan(guestPortMode(lab, link, filters), UNTAGGED)
@@ -148,6 +203,8 @@ export function broadcastDomains(lab: Lab): DomainAnalysis {
         linkIndex,
         linkId,
         bridge: link.to,
+        guest: link.guest,
+        ifname: guestIfname(link),
         addresses: staticAddresses(link),
         dhcp: link.ip === 'dhcp',
       }
@@ -192,6 +249,7 @@ export function broadcastDomains(lab: Lab): DomainAnalysis {
   }
   for (const [member, id] of memberIds) group(sets.find(id)).members.push(member)
   for (const v of vertices) byRoot.get(sets.find(v.id))?.vertices.push(v)
+  const pairOf = new Map([...pairRoots].map(([member, linkId]) => [sets.find(member), linkId]))
 
   const domains: BroadcastDomain[] = []
   const domainOf = new Map<string, string>()
@@ -200,8 +258,11 @@ export function broadcastDomains(lab: Lab): DomainAnalysis {
   for (const [root, g] of byRoot) {
     g.vertices.sort((x, y) => (x.bridge < y.bridge ? -1 : x.bridge > y.bridge ? 1 : x.vlan - y.vlan))
     const first = g.vertices[0]
-    // No bridge at all: a guest whose link is down, alone in a domain of its own.
-    const id = first ? vertexKey(first.bridge, first.vlan) : `${DOWN_DOMAIN}${g.members[0]!.name}`
+    // No bridge at all: the two ends of a veth between guests, named by their link; or a guest
+    // whose link is down, alone in a domain of its own.
+    const id = first
+      ? vertexKey(first.bridge, first.vlan)
+      : (pairOf.get(root) ?? `${DOWN_DOMAIN}${g.members[0]!.name}`)
     const vlanSet = new Set(g.vertices.map((v) => v.vlan))
     const only = first && vlanSet.size === 1 ? first.vlan : null
     g.members.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
@@ -235,7 +296,6 @@ function domainProblems(lab: Lab, analysis: Analysis): Problem[] {
 
 function duplicateAddresses(lab: Lab, { domains, inDomain }: Analysis): Problem[] {
   const problems: Problem[] = []
-  const links = lab.links ?? []
   for (const domain of domains) {
     const ips = new Map<string, string>()
     const macs = new Map<string, string>()
@@ -243,7 +303,8 @@ function duplicateAddresses(lab: Lab, { domains, inDomain }: Analysis): Problem[
     for (const { node, address } of domain.hostAddresses) ips.set(address.address, node)
     for (const member of inDomain.get(domain.id)!) {
       const name = member.name
-      const link = links[member.linkIndex] as GuestLink
+      const link = memberLink(lab, member)
+      const paths = memberPaths(lab, member)
       for (let i = 0; i < member.addresses.length; i++) {
         const key = member.addresses[i]!.address
         const owner = ips.get(key)
@@ -251,10 +312,9 @@ function duplicateAddresses(lab: Lab, { domains, inDomain }: Analysis): Problem[
           ips.set(key, name)
           continue
         }
-        const path = Array.isArray(link.ip)
-          ? ['links', member.linkIndex, 'ip', i]
-          : ['links', member.linkIndex, 'ip']
-        problems.push(error(path, `address ${key} is already used by ${owner} in the same broadcast domain`))
+        problems.push(
+          error(paths.ip(i), `address ${key} is already used by ${owner} in the same broadcast domain`),
+        )
       }
       if (link.mac !== undefined) {
         const mac = resolveMac(link.mac)
@@ -262,7 +322,7 @@ function duplicateAddresses(lab: Lab, { domains, inDomain }: Analysis): Problem[
         if (owner) {
           problems.push(
             error(
-              ['links', member.linkIndex, 'mac'],
+              paths.mac,
               `MAC ${mac} (${link.mac}) is already used by ${owner} in the same broadcast domain`,
             ),
           )
@@ -294,7 +354,8 @@ function nativeMismatches(lab: Lab): Problem[] {
 function fabrics(lab: Lab): UnionFind {
   const sets = new UnionFind()
   for (const link of lab.links ?? []) {
-    if (isWire(link)) sets.union(sets.id(link.between[0]), sets.id(link.between[1]))
+    if (isWire(link) && !isGuestPair(lab, link))
+      sets.union(sets.id(link.between[0]), sets.id(link.between[1]))
   }
   return sets
 }
@@ -305,6 +366,7 @@ function vlansNotCarried(lab: Lab, { members, domainOf }: Analysis): Problem[] {
   // (fabric, vlan) → domain id → members
   const groups = new Map<string, Map<string, DomainMember[]>>()
   for (const member of members.values()) {
+    if (member.end !== undefined) continue
     const link = links[member.linkIndex] as GuestLink
     if (link.vlan === undefined || lab.nodes[link.to]?.kind === 'uplink') continue
     const key = `${fabric.find(fabric.id(member.bridge))}/${link.vlan}`
@@ -342,7 +404,13 @@ function subnetProblems({ domains, inDomain }: Analysis): Problem[] {
     const subnets = new Map<string, (string | number)[]>()
     for (const member of inDomain.get(domain.id)!) {
       for (const a of member.addresses) {
-        if (!subnets.has(a.subnet)) subnets.set(a.subnet, ['links', member.linkIndex, 'ip'])
+        if (!subnets.has(a.subnet))
+          subnets.set(
+            a.subnet,
+            member.end === undefined
+              ? ['links', member.linkIndex, 'ip']
+              : ['links', member.linkIndex, 'ips', member.end],
+          )
       }
     }
     for (const { address } of domain.hostAddresses)

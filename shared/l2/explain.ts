@@ -3,8 +3,8 @@
 // the one hop that blocks it, in one sentence naming the port or trunk and the VLANs. Reachable is
 // decided exactly as reachability.ts expects it (same broadcast domain, a shared subnet); the walk
 // below only finds where and why.
-import { guestIfname, linkIds } from '../lab/normalize.ts'
-import { type GuestLink, isWire, type Lab, type WireLink } from '../lab/schema.ts'
+import { linkIds } from '../lab/normalize.ts'
+import { isGuestPair, isWire, type Lab, type WireLink } from '../lab/schema.ts'
 import {
   broadcastDomains,
   type DomainAnalysis,
@@ -12,6 +12,7 @@ import {
   filteringBridges,
   guestPortMode,
   labVlans,
+  memberLink,
   UNTAGGED,
   wireEndMode,
 } from './domains.ts'
@@ -55,7 +56,7 @@ export function resolveGuest(lab: Lab, analysis: DomainAnalysis, name: string): 
     throw new GuestNameError(`${node} is a ${kind}, not a guest (a container or netns)`)
   }
   const own = [...analysis.members.values()]
-    .filter((m) => ((lab.links ?? [])[m.linkIndex] as GuestLink).guest === node)
+    .filter((m) => m.guest === node)
     .sort((a, b) => a.linkIndex - b.linkIndex)
   if (own.length === 0) throw new GuestNameError(`${node} has no link to a bridge`)
   if (colon < 0) return own[0]!
@@ -111,7 +112,7 @@ function wireEdges(lab: Lab): Map<string, WireEdge[]> {
     byBridge.set(edge.from, list)
   }
   ;(lab.links ?? []).forEach((link, index) => {
-    if (!isWire(link)) return
+    if (!isWire(link) || isGuestPair(lab, link)) return
     const [a, b] = link.between
     if (lab.nodes[a] === undefined || lab.nodes[b] === undefined) return
     const ma = wireEndMode(lab, link, 0, filters)
@@ -207,9 +208,13 @@ export function explain(
 ): Explanation {
   const side = (name: string): Side => {
     const member = resolveGuest(lab, analysis, name)
-    const link = lab.links![member.linkIndex] as GuestLink
-    const vlan = internalVlan(guestPortMode(lab, link, filteringBridges(lab)), UNTAGGED) ?? UNTAGGED
-    return { member, guest: link.guest, ifname: guestIfname(link), vlan }
+    const link = memberLink(lab, member)
+    // An end of a veth between two guests meets only the other end, untagged.
+    const vlan =
+      member.end !== undefined
+        ? UNTAGGED
+        : (internalVlan(guestPortMode(lab, link, filteringBridges(lab)), UNTAGGED) ?? UNTAGGED)
+    return { member, guest: member.guest, ifname: member.ifname, vlan }
   }
   const a = side(fromName)
   const b = side(toName)

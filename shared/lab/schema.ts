@@ -136,7 +136,13 @@ export const GuestLink = z.strictObject({
   state: LinkState.optional(),
 })
 
-/** A cable between two bridges (or a bridge and an uplink NIC), optionally a tunnel. */
+/** The addresses of one end of a veth between two guests: a CIDR, a list (maybe empty: none). */
+export const PairEndIp = z.union([Cidr, z.array(Cidr)])
+
+/**
+ * A cable between two bridges (or a bridge and an uplink NIC), optionally a tunnel; or, between two
+ * guests, a veth with one end in each (containerlab's links), where `ips` and `macs` set the ends.
+ */
 export const WireLink = z.strictObject({
   between: z.tuple([NodeName, NodeName]),
   /** VLANs carried tagged. Absent: on OVS every VLAN, on a Linux bridge the untagged traffic only. */
@@ -153,6 +159,10 @@ export const WireLink = z.strictObject({
   mtu: Mtu.optional(),
   netem: Netem.optional(),
   state: LinkState.optional(),
+  /** Between two guests only: each end's addresses, in the order of `between`. */
+  ips: z.tuple([PairEndIp, PairEndIp]).optional(),
+  /** Between two guests only: each end's MAC. */
+  macs: z.tuple([Mac, Mac]).optional(),
 })
 
 export const LabLink = z.union([GuestLink, WireLink])
@@ -218,6 +228,12 @@ export type Exercise = z.infer<typeof Exercise>
 
 export const isWire = (link: LabLink): link is WireLink => 'between' in link
 export const isGuestLink = (link: LabLink): link is GuestLink => 'guest' in link
+
+/** A `between` link whose two ends are guests: a veth straight from one guest into the other. */
+export const isGuestPair = (lab: Pick<Lab, 'nodes'>, link: LabLink): boolean =>
+  'between' in link &&
+  GUEST_KINDS.has(lab.nodes[link.between[0]]?.kind ?? 'uplink') &&
+  GUEST_KINDS.has(lab.nodes[link.between[1]]?.kind ?? 'uplink')
 
 export const BRIDGE_KINDS: ReadonlySet<NodeKind> = new Set(['ovs-bridge', 'linux-bridge'])
 export const GUEST_KINDS: ReadonlySet<NodeKind> = new Set(['container', 'netns'])

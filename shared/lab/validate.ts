@@ -1,6 +1,7 @@
 // Rules that relate the fields of a lab to each other. Runs on the parts of a lab that passed the
 // schema, so one bad field does not hide the other problems of the file.
 import { broadcastDomains } from '../l2/domains.ts'
+import { pairEnds } from '../plan/device-names.ts'
 import { addressFamily, canonicalAddress, inSubnet } from './addresses.ts'
 import { checkLinkExtras } from './link-extras.ts'
 import { ifnameProblem, nodeNameProblem } from './names.ts'
@@ -13,7 +14,7 @@ import {
   staticAddresses,
 } from './normalize.ts'
 import { error, type Problem, warning } from './problem.ts'
-import { BRIDGE_KINDS, GUEST_KINDS, type GuestLink, type Lab, type WireLink } from './schema.ts'
+import { BRIDGE_KINDS, GUEST_KINDS, type GuestLink, isGuestPair, type Lab, type WireLink } from './schema.ts'
 import { isMachine, machineAddress } from './ssh.ts'
 
 export interface ValidateOptions {
@@ -29,23 +30,36 @@ export function validateLab(lab: Lab, options: ValidateOptions = {}): Problem[] 
   const hostIfnames = new Map<string, number>()
   links.forEach((link, index) => {
     const at = (...rest: (string | number)[]) => ['links', index, ...rest]
+    const pair = isGuestPair(lab, link)
     if ('guest' in link) problems.push(...checkGuestLink(lab, link, at, invalid))
+    else if (pair) problems.push(...checkGuestPair(lab, link, at))
     else problems.push(...checkWire(lab, link, at, invalid))
     problems.push(...checkLinkExtras(lab, link, at))
 
-    if ('guest' in link) {
-      const key = `${link.guest}:${guestIfname(link)}`
+    const insideGuests: { guest: string; ifname: string; path: (string | number)[] }[] =
+      'guest' in link
+        ? [{ guest: link.guest, ifname: guestIfname(link), path: at(link.ifname ? 'ifname' : 'guest') }]
+        : pair
+          ? pairEnds(lab.name, link).map((end) => ({
+              guest: end.guest,
+              ifname: end.ifname,
+              path: at(link.ifnames ? 'ifnames' : 'between', end.end),
+            }))
+          : []
+    for (const { guest, ifname, path } of insideGuests) {
+      const key = `${guest}:${ifname}`
       const first = guestIfnames.get(key)
       if (first !== undefined) {
         problems.push(
           error(
-            at(link.ifname ? 'ifname' : 'guest'),
-            `${link.guest} already has an interface ${guestIfname(link)} (links[${first}]); give this link another ifname`,
+            path,
+            `${guest} already has an interface ${ifname} (links[${first}]); give this link another ifname`,
           ),
         )
       } else guestIfnames.set(key, index)
     }
-    const named = 'guest' in link ? [link.hostIfname] : (link.ifnames ?? [])
+    // A guest pair's names are inside its guests, checked above: none is on a host.
+    const named = 'guest' in link ? [link.hostIfname] : pair ? [] : (link.ifnames ?? [])
     for (const [i, name] of named.entries()) {
       if (name === undefined) continue
       const hostNode = 'guest' in link ? lab.nodes[link.to] : lab.nodes[link.between[i as 0 | 1]]
@@ -261,9 +275,49 @@ function checkGuestLink(lab: Lab, link: GuestLink, at: At, invalid: ReadonlySet<
   return problems
 }
 
+/** A veth straight between two guests: no bridge, so no VLAN settings; names and addresses per end. */
+function checkGuestPair(lab: Lab, wire: WireLink, at: At): Problem[] {
+  const problems: Problem[] = []
+  const [a, b] = wire.between
+  if (a === b)
+    problems.push(error(at('between'), `a link between guests needs two different guests, not ${a} twice`))
+  const hostA = nodeHost(lab.nodes[a]!)
+  const hostB = nodeHost(lab.nodes[b]!)
+  if (hostA !== hostB) {
+    problems.push(
+      error(
+        at('between'),
+        `${a} is on host ${hostA} but ${b} is on host ${hostB}; a veth between guests stays on one host`,
+      ),
+    )
+  }
+  for (const field of ['trunk', 'native', 'vlan', 'via', 'vni', 'underlay'] as const) {
+    if (wire[field] !== undefined) {
+      problems.push(
+        error(
+          at(field),
+          `${field} is for wires between bridges; a veth between two guests has no VLANs or tunnel`,
+        ),
+      )
+    }
+  }
+  for (const end of pairEnds(lab.name, wire)) {
+    const seen = new Set<string>()
+    const listed = Array.isArray(wire.ips?.[end.end])
+    staticAddresses(end.link).forEach((a, i) => {
+      const key = canonicalAddress(a.address)
+      const path = listed ? at('ips', end.end, i) : at('ips', end.end)
+      if (seen.has(key)) problems.push(error(path, `address ${a.address} is listed twice`))
+      seen.add(key)
+    })
+  }
+  return problems
+}
+
 function checkWire(lab: Lab, wire: WireLink, at: At, invalid: ReadonlySet<string>): Problem[] {
   const problems: Problem[] = []
   const [a, b] = wire.between
+  const guestEnd = wire.between.findIndex((name) => GUEST_KINDS.has(lab.nodes[name]?.kind ?? 'uplink'))
   const ends = [a, b].map((name, i) => {
     const node = lab.nodes[name]
     if (!node) {
@@ -274,12 +328,21 @@ function checkWire(lab: Lab, wire: WireLink, at: At, invalid: ReadonlySet<string
       problems.push(
         error(
           at('between', i),
-          `${name} is a ${node.kind}; a wire joins bridges (or a bridge and an uplink); plug guests in with guest:/to:`,
+          GUEST_KINDS.has(node.kind)
+            ? `${name} is a ${node.kind}, but ${wire.between[i === 0 ? 1 : 0]} is not a guest; between joins two guests (a veth) or two bridges; plug a guest into a bridge with guest:/to:`
+            : `${name} is a ${node.kind}; a wire joins bridges (or a bridge and an uplink); plug guests in with guest:/to:`,
         ),
       )
     }
     return node
   })
+  for (const field of ['ips', 'macs'] as const) {
+    if (wire[field] !== undefined && guestEnd < 0) {
+      problems.push(
+        error(at(field), `${field} is for a link between two guests; ${a} and ${b} are not guests`),
+      )
+    }
+  }
   if (a === b) problems.push(error(at('between'), `a wire needs two different ends, not ${a} twice`))
   const simulated = (n: (typeof ends)[number]) => n !== undefined && lab.hosts?.[nodeHost(n)]?.netns === true
   if (ends[0]?.kind === 'uplink' && ends[1]?.kind === 'uplink') {

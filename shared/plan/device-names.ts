@@ -31,6 +31,46 @@ export const wireEnds = (labName: string, wire: WireLink): [string, string] =>
     fitIfname(`${wire.between[1]}-${wire.between[0]}`, labName),
   ]
 
+/** One end of a veth between two guests (`between: [guestA, guestB]`), in the order of `between`. */
+export interface PairEnd {
+  readonly end: 0 | 1
+  readonly guest: string
+  /** The other guest. */
+  readonly peer: string
+  readonly ifname: string
+  readonly link: GuestLink
+}
+
+/**
+ * Each end of a guest pair as the guest link it behaves like inside its guest (name, addresses,
+ * MAC, MTU), so the guest side is configured, checked and shown as a guest link's is.
+ */
+export function pairEnds(labName: string, wire: WireLink): [PairEnd, PairEnd] {
+  const names = wireEnds(labName, wire)
+  const end = (i: 0 | 1): PairEnd => {
+    const guest = wire.between[i]
+    const peer = wire.between[i === 0 ? 1 : 0]
+    const ip = wire.ips?.[i]
+    const ips = ip === undefined ? [] : Array.isArray(ip) ? ip : [ip]
+    const mac = wire.macs?.[i]
+    return {
+      end: i,
+      guest,
+      peer,
+      ifname: names[i],
+      link: {
+        guest,
+        to: peer,
+        ifname: names[i],
+        ...(ips.length > 0 ? { ip: ips } : {}),
+        ...(mac !== undefined ? { mac } : {}),
+        ...(wire.mtu !== undefined ? { mtu: wire.mtu } : {}),
+      },
+    }
+  }
+  return [end(0), end(1)]
+}
+
 /**
  * The Docker name of a container node. One the lab creates is `<lab>.<node>` (containerlab's
  * `clab-<lab>-<node>` idea, collision-free): two labs with a node `test1` cannot meet, and

@@ -12,6 +12,7 @@ import {
   type PlanProblem,
 } from './context.ts'
 import { planGuestLinks } from './guest-links.ts'
+import { planGuestPairs } from './guest-pairs.ts'
 import { planGuests, unreadableProblem } from './guests.ts'
 import { planHost, planHostRemoval } from './hosts.ts'
 import { planImpairments } from './impairments.ts'
@@ -87,6 +88,7 @@ export function planLab(lab: Lab, observed: Observed, options: PlanOptions = {})
     planGuests(ctx),
     planBridges(ctx),
     planGuestLinks(ctx, options),
+    planGuestPairs(ctx),
     planUplinkAddresses(ctx),
   ])
   parts.push(planWires(lab, ctxs), planImpairments(lab, ctxs))

@@ -2,17 +2,19 @@
 // own interfaces, bridges, namespaces and containers are never touched.
 import { isIfname } from '../lab/names.ts'
 import { LOCAL_HOST, nodeHost } from '../lab/normalize.ts'
-import { isGuestLink, isWire, type Lab } from '../lab/schema.ts'
+import { isGuestLink, isGuestPair, isWire, type Lab } from '../lab/schema.ts'
 import { emptyPart, hostIp, ovsExec, type PlanContext, type PlanPart } from './context.ts'
 import {
   guestHostEnd,
   OVS_LAB_KEY,
   OVS_LINK_KEY,
   OVS_PROMISC_KEY,
+  pairEnds,
   parseMark,
   wireDevices,
 } from './device-names.ts'
 import { stopDhcpClient } from './dhcp.ts'
+import type { ObservedInterface } from './observed.ts'
 import { ACTION_EFFECT, ipTargetOf, type Op, Phase } from './op.ts'
 
 /** Names of what `lab` wants on this host; anything marked as the lab's beyond these goes. */
@@ -22,8 +24,11 @@ function wanted(ctx: PlanContext) {
   const wires = new Map<string, readonly [string, string]>() // wire id -> its two ends' names
   const macvlans = new Set<string>() // link ids of guest links on uplinks
   const dhcp = new Set<string>() // link ids of guest links with ip: dhcp
+  const pairs = new Set<string>() // `<link id> <guest> <ifname>` of each end of a veth between guests
   ;(lab.links ?? []).forEach((link, i) => {
-    if (isGuestLink(link)) {
+    if (isWire(link) && isGuestPair(lab, link)) {
+      for (const end of pairEnds(lab.name, link)) pairs.add(`${ctx.linkIds[i]!} ${end.guest} ${end.ifname}`)
+    } else if (isGuestLink(link)) {
       if (lab.nodes[link.to]?.kind === 'uplink') macvlans.add(ctx.linkIds[i]!)
       if (link.ip === 'dhcp') dhcp.add(ctx.linkIds[i]!)
       const guest = lab.nodes[link.guest]
@@ -39,7 +44,7 @@ function wanted(ctx: PlanContext) {
   )
   // Guests are looked at from every host's view: one the lab names anywhere is wanted.
   const everywhere = new Set(Object.keys(lab.nodes))
-  return { links, wires, macvlans, dhcp, nodes, everywhere }
+  return { links, wires, macvlans, dhcp, pairs, nodes, everywhere }
 }
 
 export function planRemovals(ctx: PlanContext): PlanPart {
@@ -168,6 +173,27 @@ export function planRemovals(ctx: PlanContext): PlanPart {
         continue
       }
       if (
+        device.kind === 'veth' &&
+        mark?.kind === 'wire' &&
+        mark.lab === lab &&
+        mark.end === 'a' &&
+        !want.pairs.has(`${mark.id} ${guest.node} ${device.name}`) &&
+        peerIsPairEnd(ctx, guest.node, device, lab, mark.id)
+      ) {
+        // A veth between two guests: deleting its first end deletes both.
+        remove(`veth.delete:${guest.node}:${device.name}`, {
+          action: 'veth.delete',
+          exec: {
+            tool: 'ip',
+            target: ipTargetOf(guest.netns, guest.node, guest.kind, guest.container ?? guest.node),
+            line: ['link', 'del', device.name],
+          },
+          why: `${guest.node}:${device.name} is an end of link ${mark.id}, which the lab no longer has`,
+          linkId: mark.id,
+        })
+        continue
+      }
+      if (
         device.kind !== 'macvlan' ||
         mark?.kind !== 'link' ||
         mark.lab !== lab ||
@@ -208,4 +234,34 @@ export function planRemovals(ctx: PlanContext): PlanPart {
     })
   }
   return part
+}
+
+/**
+ * A guest's veth whose peer is the other end of the same pair, in another observed guest and marked
+ * so there too. A guest writes its own aliases: a mark alone could point a delete at a veth whose
+ * peer is a host end of someone else's, so both ends must agree before anything is removed.
+ */
+function peerIsPairEnd(
+  ctx: PlanContext,
+  node: string,
+  device: ObservedInterface,
+  lab: string,
+  id: string,
+): boolean {
+  return Object.values(ctx.observed.guests).some(
+    (other) =>
+      other.node !== node &&
+      other.interfaces.some((x) => {
+        const mark = parseMark(x.alias)
+        return (
+          x.kind === 'veth' &&
+          x.ifindex === device.peerIfindex &&
+          x.peerIfindex === device.ifindex &&
+          mark?.kind === 'wire' &&
+          mark.lab === lab &&
+          mark.id === id &&
+          mark.end === 'b'
+        )
+      }),
+  )
 }

@@ -2,7 +2,7 @@
 // VLAN (access), a trunk of VLANs with an optional native VLAN, or everything (a plain OVS port).
 import { type Cidr, parseCidr } from '../lab/addresses.ts'
 import { linuxBridgeFilters, nodeHost } from '../lab/normalize.ts'
-import type { WireLink } from '../lab/schema.ts'
+import { isGuestPair, type WireLink } from '../lab/schema.ts'
 import { emptyPart, hostIp, ovsExec, type PlanContext, type PlanPart } from './context.ts'
 import { parseMark, wireDevices, wireMark } from './device-names.ts'
 import { planEnslave } from './enslave.ts'
@@ -25,7 +25,8 @@ export function planWires(lab: PlanContext['lab'], ctxs: readonly PlanContext[])
   const part = emptyPart()
   const ctxOf = new Map(ctxs.map((c) => [c.host, c]))
   ;(lab.links ?? []).forEach((link, index) => {
-    if (!('between' in link)) return
+    // A veth between two guests is planned with the guests (guest-pairs.ts).
+    if (!('between' in link) || isGuestPair(lab, link)) return
     const id = ctxs[0]?.linkIds[index] ?? `wire${index}`
     const names = wireDevices(lab, link)
     const cable = link.between.every((n) => lab.nodes[n]?.kind === 'uplink')

@@ -61,7 +61,7 @@ describe('drawing the single-host VLAN lab from an empty canvas', () => {
     expect(doc.getState().past).toHaveLength(3)
   })
 
-  it('a second link of a guest gets the next interface name; two bridges get a wire; two guests nothing', () => {
+  it('a second link of a guest gets the next interface name; two bridges get a wire; two guests a veth between them', () => {
     let lab = addNode(
       addNode(addNode(addNode(empty, 'netns', { x: 0, y: 0 }), 'ovs-bridge', { x: 0, y: 0 }), 'ovs-bridge', {
         x: 0,
@@ -78,7 +78,14 @@ describe('drawing the single-host VLAN lab from an empty canvas', () => {
       { guest: 'ns0', to: 'ovs1', ifname: 'eth2' },
       { between: ['ovs0', 'ovs1'] },
     ])
-    expect(connect(lab, 'ns0', 'ns1')).toBeNull()
+    // Two guests: a veth with an end in each, on each guest's next free interface.
+    const paired = connect(lab, 'ns0', 'ns1')!
+    expect(paired.links!.at(-1)).toEqual({ between: ['ns0', 'ns1'], ifnames: ['eth3', 'eth1'] })
+    expect(connect(paired, 'ns1', 'ns0')!.links!.at(-1)).toEqual({
+      between: ['ns1', 'ns0'],
+      ifnames: ['eth2', 'eth4'],
+    })
+    expect(connect(lab, 'ns0', 'ns0')).toBeNull()
   })
 
   it('deleting a node takes its links along; copy/paste copies nodes with the links among them', () => {
