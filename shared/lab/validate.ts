@@ -301,6 +301,10 @@ function checkGuestPair(lab: Lab, wire: WireLink, at: At): Problem[] {
       )
     }
   }
+  for (const field of ['netem', 'state'] as const) {
+    if (wire[field] !== undefined)
+      problems.push(error(at(field), `${field} is not applied to a veth between two guests in this version`))
+  }
   for (const end of pairEnds(lab.name, wire)) {
     const seen = new Set<string>()
     const listed = Array.isArray(wire.ips?.[end.end])

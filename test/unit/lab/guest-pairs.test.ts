@@ -44,6 +44,9 @@ describe('between two guests', () => {
       'error links.0.trunk: trunk is for wires between bridges; a veth between two guests has no VLANs or tunnel',
       'error links.0.vlan: vlan is for wires between bridges; a veth between two guests has no VLANs or tunnel',
     ])
+    expect(problemsOf([{ between: ['r1', 'r2'], state: 'down' }])).toEqual([
+      'error links.0.state: state is not applied to a veth between two guests in this version',
+    ])
     expect(problemsOf([{ between: ['r1', 'ovs0'] }])).toEqual([
       'error links.0.between.0: r1 is a netns, but ovs0 is not a guest; between joins two guests (a veth) or two bridges; plug a guest into a bridge with guest:/to:',
     ])
