@@ -333,7 +333,7 @@ function checkWire(lab: Lab, wire: WireLink, at: At, invalid: ReadonlySet<string
         error(
           at('between', i),
           GUEST_KINDS.has(node.kind)
-            ? `${name} is a ${node.kind}, but ${wire.between[i === 0 ? 1 : 0]} is not a guest; between joins two guests (a veth) or two bridges; plug a guest into a bridge with guest:/to:`
+            ? `${name} is a ${node.kind}, but ${wire.between[i === 0 ? 1 : 0]} is not a guest; a wire joins bridges, or between: two guests makes a veth between them; plug a guest into a bridge with guest:/to:`
             : `${name} is a ${node.kind}; a wire joins bridges (or a bridge and an uplink); plug guests in with guest:/to:`,
         ),
       )

@@ -48,7 +48,7 @@ describe('between two guests', () => {
       'error links.0.state: state is not applied to a veth between two guests in this version',
     ])
     expect(problemsOf([{ between: ['r1', 'ovs0'] }])).toEqual([
-      'error links.0.between.0: r1 is a netns, but ovs0 is not a guest; between joins two guests (a veth) or two bridges; plug a guest into a bridge with guest:/to:',
+      'error links.0.between.0: r1 is a netns, but ovs0 is not a guest; a wire joins bridges, or between: two guests makes a veth between them; plug a guest into a bridge with guest:/to:',
     ])
     expect(
       problemsOf([{ between: ['ovs0', 'ovs0x'], ips: ['10.0.0.1/24', []] }], {
