@@ -16,6 +16,7 @@ import { ContextMenu } from './ui/context-menu.tsx'
 import { useEditorFiles } from './ui/editor-files.ts'
 import { ShortcutHelp } from './ui/help.tsx'
 import { useShortcuts } from './ui/shortcuts.ts'
+import { ExercisePanel } from './understand/exercise-panel.tsx'
 import { PathPanel } from './understand/path-panel.tsx'
 
 /** The broadcast domains as drawn, and (after apply) as the kernel has them, differences marked. */
@@ -78,6 +79,7 @@ export function App({ client }: { client: Client }) {
           <Palette />
           <Canvas />
           <div className="side">
+            <ExercisePanel />
             <Inspector client={client} />
             <PathPanel client={client} />
             <Legend client={client} />
