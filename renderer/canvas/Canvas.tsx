@@ -15,6 +15,7 @@ import {
   useStore,
 } from '@xyflow/react'
 import { useCallback, useEffect, useMemo, useState } from 'react'
+import { describeNetem } from '../../shared/lab/netem.ts'
 import { linkIds, nodeHost } from '../../shared/lab/normalize.ts'
 import { isGuestPair, type NodeKind } from '../../shared/lab/schema.ts'
 import { warmUpLayout } from '../document/auto-layout.ts'
@@ -205,6 +206,8 @@ export function Canvas() {
             label: labelLines(link, isGuestPair(lab, link)),
             geometry: geometry.get(ids[i]!) ?? null,
             problems: problemsOf.get(`link:${i}`) ?? [],
+            adminDown: link.state === 'down',
+            impairment: describeNetem(link.netem),
           },
         }
       }),

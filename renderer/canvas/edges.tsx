@@ -26,7 +26,33 @@ export type LabEdgeData = {
   label: readonly string[]
   geometry: LinkGeometry | null
   problems: readonly string[]
+  /** The lab says `state: down`: drawn as administratively down whatever the machine says. */
+  adminDown: boolean
+  /** The link's `netem:` as "delay 40ms, loss 1%", or '' when it has none. */
+  impairment: string
 }
+
+/** A clock face: the link is slowed or lossy (netem). Drawn, not a glyph: fonts vary. */
+export const ImpairedIcon = () => (
+  <svg width="11" height="11" viewBox="0 0 12 12" aria-hidden="true">
+    <circle cx="6" cy="6" r="5" fill="none" stroke="currentColor" strokeWidth="1.4" />
+    <path d="M6 3v3l2 1.5" fill="none" stroke="currentColor" strokeWidth="1.4" strokeLinecap="round" />
+  </svg>
+)
+
+/** A power symbol: the link is down on purpose (`state: down`). */
+export const AdminDownIcon = () => (
+  <svg width="11" height="11" viewBox="0 0 12 12" aria-hidden="true">
+    <path
+      d="M3.6 3.4a4 4 0 1 0 4.8 0"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth="1.4"
+      strokeLinecap="round"
+    />
+    <path d="M6 1.5v4" stroke="currentColor" strokeWidth="1.4" strokeLinecap="round" />
+  </svg>
+)
 
 /** Line styles of the live states; the legend draws the same. */
 export const STATE_STYLE: Record<string, { dash?: string; opacity?: number }> = {
@@ -34,6 +60,8 @@ export const STATE_STYLE: Record<string, { dash?: string; opacity?: number }> = 
   down: { dash: '7 5' },
   missing: { dash: '1.5 5', opacity: 0.55 },
   drifted: { dash: '12 4 2 4' },
+  /** Down on purpose (`state: down`): faint and finely dotted, unlike a failure's dashes. */
+  'admin-down': { dash: '14 6', opacity: 0.35 },
 }
 
 export function VlanChip({ vlan, native = false }: { vlan: number; native?: boolean }) {
@@ -52,7 +80,9 @@ export function VlanChip({ vlan, native = false }: { vlan: number; native?: bool
 }
 
 function LabEdgeView({ id, data, selected }: EdgeProps & { data: LabEdgeData }) {
-  const state = useLive((s) => s.links[liveLinkId(s, data.linkKey, data.linkId)]?.state ?? 'unknown')
+  const live = useLive((s) => s.links[liveLinkId(s, data.linkKey, data.linkId)]?.state ?? 'unknown')
+  // Down in the lab is drawn so before an apply too; a failure the machine reports still shows.
+  const state = data.adminDown && (live === 'unknown' || live === 'up') ? 'admin-down' : live
   const g = data.geometry
   if (!g) return null
   const style = STATE_STYLE[state] ?? {}
@@ -68,6 +98,7 @@ function LabEdgeView({ id, data, selected }: EdgeProps & { data: LabEdgeData }) 
         fill="none"
         data-link-line={data.linkId}
         data-state={state}
+        data-admin-down={data.adminDown ? 'true' : undefined}
         {...(data.vlan !== null ? { 'data-vlan': data.vlan, 'data-colour': colour } : {})}
         style={{
           stroke: colour,
@@ -144,6 +175,20 @@ function LinkLabelView({ data }: { data: LabEdgeData }) {
                 {line}
               </span>
             ))}
+          </span>
+        )}
+        {data.impairment !== '' && (
+          <span className="netem-mark" data-netem-mark={data.linkId} title={`impaired: ${data.impairment}`}>
+            <ImpairedIcon />
+          </span>
+        )}
+        {data.adminDown && (
+          <span
+            className="admin-down-mark"
+            data-admin-down-mark={data.linkId}
+            title="administratively down (state: down): both ends are set down on purpose"
+          >
+            <AdminDownIcon />
           </span>
         )}
         {data.problems.length > 0 && (

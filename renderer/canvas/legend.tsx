@@ -1,6 +1,6 @@
 // The canvas legend: each VLAN of the lab in its colour (split VLANs marked), what a trunk and an
 // untagged link look like, and the line style of each live state.
-import { STATE_STYLE, VlanChip } from './edges.tsx'
+import { ImpairedIcon, STATE_STYLE, VlanChip } from './edges.tsx'
 import { TRUNK_COLOUR, UNTAGGED_COLOUR } from './vlan-colour.ts'
 
 function Swatch({
@@ -55,12 +55,15 @@ export function CanvasLegend({ vlans, split }: { vlans: readonly number[]; split
         </span>
       </div>
       <div className="legend-row legend-states">
-        {(['up', 'down', 'missing', 'drifted'] as const).map((state) => (
+        {(['up', 'down', 'missing', 'drifted', 'admin-down'] as const).map((state) => (
           <span key={state} className="legend-item" data-legend-state={state}>
             <Swatch colour="#555" dash={STATE_STYLE[state]!.dash} opacity={STATE_STYLE[state]!.opacity} />{' '}
-            {state}
+            {state === 'admin-down' ? 'down on purpose (state: down)' : state}
           </span>
         ))}
+        <span className="legend-item" data-legend-state="impaired" title="the link has netem: impairments">
+          <ImpairedIcon /> impaired
+        </span>
       </div>
     </div>
   )

@@ -1,56 +1,19 @@
 // Edits the selected link or node, field by field, with the same messages as `patchbay validate`.
 import { useEffect, useState } from 'react'
 import { linkIds } from '../../shared/lab/normalize.ts'
-import { fieldName } from '../../shared/lab/problem.ts'
 import type { Client } from '../api/client.ts'
-import { checkedLab } from '../document/checked.ts'
 import { renameNode, updateLink, updateNode } from '../document/commands.ts'
 import { keyOfId } from '../document/link-keys.ts'
 import { useDocument } from '../document/use-document.ts'
 import { liveLinkId, useLive } from '../live/store.ts'
 import { useUi } from '../ui/store.ts'
+import { Field } from './field.tsx'
+import { LinkExtras } from './link-extras.tsx'
 
 const asNumber = (text: string): number | string | undefined =>
   text === '' ? undefined : /^\d+$/.test(text) ? Number(text) : text
 const asList = (text: string): number[] | undefined =>
   text.trim() === '' ? undefined : text.split(/[ ,]+/).filter(Boolean).map(Number)
-
-function Field({
-  label,
-  value,
-  path,
-  onChange,
-  list,
-}: {
-  label: string
-  value: string
-  path: string
-  onChange: (v: string) => void
-  /** Id of a datalist of suggestions (the machine's NICs). */
-  list?: string
-}) {
-  // The lab's problems, not the lab: the same array while a drag moves nodes.
-  const all = useDocument((s) => checkedLab(s.lab).problems)
-  const problems = all.filter((p) => fieldName(p.path).startsWith(path))
-  return (
-    <label className="field">
-      <span>{label}</span>
-      <input
-        data-field={path}
-        list={list}
-        defaultValue={value}
-        key={`${path}=${value}`}
-        onBlur={(e) => e.target.value !== value && onChange(e.target.value)}
-        onKeyDown={(e) => e.key === 'Enter' && (e.target as HTMLInputElement).blur()}
-      />
-      {problems.map((p) => (
-        <em key={p.message} className={p.severity} data-problem={path}>
-          {p.message}
-        </em>
-      ))}
-    </label>
-  )
-}
 
 export function Inspector({ client }: { client: Client }) {
   const lab = useDocument((s) => s.lab)
@@ -130,6 +93,7 @@ export function Inspector({ client }: { client: Client }) {
             />
           </>
         )}
+        <LinkExtras link={link} linkId={linkId} at={at} />
         {live && (
           <p className="live" data-live-state={live.state}>
             {live.state} {live.operState ?? ''} {(live.addresses ?? []).join(' ')} {live.reasons.join('; ')}

@@ -19,7 +19,10 @@ export function machineState(status: ApiReply<'statusLab'>): MachineState {
   const missing = status.links.filter((l) => l.state === 'missing').length
   if (status.links.length > 0 && missing === status.links.length && status.extra.length === 0)
     return { state: 'not-applied' }
-  return { state: 'drifted', links: status.links.filter((l) => l.state !== 'up' && l.state !== 'admin-down').length }
+  return {
+    state: 'drifted',
+    links: status.links.filter((l) => l.state !== 'up' && l.state !== 'admin-down').length,
+  }
 }
 
 const useMachine = create<{ machine: MachineState; set(m: MachineState): void }>()((set) => ({

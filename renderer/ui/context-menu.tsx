@@ -1,7 +1,9 @@
-// Right click on a node or a link: inspect, duplicate, set VLAN, delete. Each entry is one document
+// Right click on a node or a link: inspect, duplicate, take a link down or up, set VLAN, delete. Each entry is one document
 // command, so one undo step.
 import { useState } from 'react'
+import { linkIds } from '../../shared/lab/normalize.ts'
 import { deleteSelection, duplicate, duplicateLink, paintVlan, setNodeVlan } from '../document/commands.ts'
+import { toggleLinkState } from '../document/link-commands.ts'
 import { useDocument } from '../document/use-document.ts'
 import { PathMenuItems } from '../understand/path-panel.tsx'
 import { useUi } from './store.ts'
@@ -10,6 +12,9 @@ export function ContextMenu() {
   const menu = useUi((s) => s.menu)
   const { openMenu, select } = useUi.getState()
   const change = useDocument((s) => s.change)
+  const linkDown = useDocument((s) =>
+    menu?.link ? s.lab.links?.[linkIds(s.lab.links ?? []).indexOf(menu.link)]?.state === 'down' : false,
+  )
   const [vlan, setVlan] = useState('')
   if (!menu) return null
   const close = () => {
@@ -46,6 +51,20 @@ export function ContextMenu() {
         Inspect
       </button>
       {menu.node && <PathMenuItems node={menu.node} close={close} />}
+      {menu.link && (
+        <button
+          type="button"
+          role="menuitem"
+          data-menu-action="toggle-state"
+          title="state: down sets both ends administratively down; apply to take effect"
+          onClick={() => {
+            change((l) => toggleLinkState(l, menu.link!))
+            close()
+          }}
+        >
+          {linkDown ? 'Bring link up' : 'Take link down'}
+        </button>
+      )}
       <button
         type="button"
         role="menuitem"
