@@ -7,9 +7,16 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net'
 import { extname, join, normalize } from 'node:path'
 import { WebSocketServer } from 'ws'
-import { type ErrorKind, isApiCall, type LiveEvent, WatchRequest } from '../../shared/api/contract.ts'
+import {
+  type ErrorKind,
+  isApiCall,
+  type LiveEvent,
+  SessionRequest,
+  WatchRequest,
+} from '../../shared/api/contract.ts'
 import { failureOf, type LiveStream, type Service, ServiceError } from '../core/service.ts'
 import { checkRequest, requestTarget } from './guard.ts'
+import { SocketSessions } from './sessions.ts'
 
 export interface ServeOptions {
   /**
@@ -28,7 +35,7 @@ export interface ServeOptions {
 /** Request bodies over this are refused (400) before they are parsed. */
 export const MAX_BODY_BYTES = 256 * 1024
 
-/** A WebSocket message is a watch request naming one lab; anything bigger is closed with 1009. */
+/** A WebSocket message is a watch request naming one lab, or a session's; anything bigger is closed with 1009. */
 export const WS_MAX_MESSAGE_BYTES = 64 * 1024
 
 export interface RunningServer {
@@ -140,6 +147,10 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     }
     sockets.handleUpgrade(req, socket, head, (ws) => {
       let stream: LiveStream | null = null
+      // Captures and shells this page opens on this socket; they end with it.
+      const sessions = new SocketSessions(service, (event) => {
+        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(event))
+      })
       // A message over the limit (or a broken frame): ws has already sent the close (1009, 1002);
       // the error event that follows would be thrown if nobody listened.
       ws.on('error', () => {})
@@ -150,9 +161,14 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
         } catch {
           message = null
         }
+        const session = SessionRequest.safeParse(message)
+        if (session.success) return void sessions.handle(session.data)
         const parsed = WatchRequest.safeParse(message)
         if (!parsed.success)
-          return sendEvent(ws, { type: 'error', error: 'expected {"type":"watch","lab":…}' })
+          return sendEvent(ws, {
+            type: 'error',
+            error: 'expected {"type":"watch","lab":…} or a capture or shell session message',
+          })
         stream?.stop()
         try {
           stream = service.watch(parsed.data.lab, (event) => sendEvent(ws, event), {
@@ -167,7 +183,10 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
           sendEvent(ws, { type: 'error', error: `watching failed: ${failureOf(e).error}` }),
         )
       })
-      ws.on('close', () => stream?.stop())
+      ws.on('close', () => {
+        stream?.stop()
+        sessions.close()
+      })
     })
   })
 

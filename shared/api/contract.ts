@@ -461,6 +461,62 @@ export const ProgressEvent = z.object({
 /** The stream could not be opened or broke: a malformed watch request, a lab with errors, a monitor that failed. */
 export const StreamErrorEvent = z.object({ type: z.literal('error'), error: z.string() })
 
+// Sessions on serve's WebSocket: a capture or a shell the page opened, by the page's own session id.
+const SessionId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/)
+const TerminalSize = { cols: z.number().int(), rows: z.number().int() }
+
+/** Some pcap bytes of a capture (base64), in order: the first carries the pcap header. */
+export const CaptureDataEvent = z.object({ type: z.literal('capture'), session: SessionId, data: z.string() })
+/** A capture ended: stopped, its count reached, or it failed (`error`, with tcpdump's words). */
+export const CaptureEndEvent = z.object({
+  type: z.literal('capture-end'),
+  session: SessionId,
+  message: z.string(),
+  error: z.string().optional(),
+})
+/** Output of a shell's terminal. */
+export const ShellOutputEvent = z.object({ type: z.literal('shell'), session: SessionId, data: z.string() })
+/** A shell ended (exit, closed) or could not start (`error`). */
+export const ShellExitEvent = z.object({
+  type: z.literal('shell-exit'),
+  session: SessionId,
+  exitCode: z.number().int().nullable(),
+  error: z.string().optional(),
+})
+
+/** What the page may ask on serve's WebSocket besides `watch`: start and stop captures and shells. */
+export const SessionRequest = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('capture-start'),
+    session: SessionId,
+    lab: z.unknown(),
+    link: z.string().max(256),
+    filter: z.string().max(512).optional(),
+    count: z.number().int().optional(),
+  }),
+  z.object({ type: z.literal('capture-stop'), session: SessionId }),
+  z.object({
+    type: z.literal('shell-open'),
+    session: SessionId,
+    lab: z.unknown(),
+    node: z.string().max(256),
+    ...TerminalSize,
+  }),
+  z.object({ type: z.literal('shell-input'), session: SessionId, data: z.string().max(16_384) }),
+  z.object({ type: z.literal('shell-resize'), session: SessionId, ...TerminalSize }),
+  z.object({ type: z.literal('shell-close'), session: SessionId }),
+])
+export type SessionRequest = z.infer<typeof SessionRequest>
+/** What a session's WebSocket carries back. */
+export const SessionEvent = z.discriminatedUnion('type', [
+  CaptureDataEvent,
+  CaptureEndEvent,
+  ShellOutputEvent,
+  ShellExitEvent,
+  z.object({ type: z.literal('error'), error: z.string() }),
+])
+export type SessionEvent = z.infer<typeof SessionEvent>
+
 /** Every event the page can receive, by its `type`: the lab's live state, and news for every editor. */
 export const events = {
   link: LinkEvent,
@@ -472,6 +528,10 @@ export const events = {
   'lab-file-changed': LabFileChangedEvent,
   menu: MenuCommandEvent,
   error: StreamErrorEvent,
+  capture: CaptureDataEvent,
+  'capture-end': CaptureEndEvent,
+  shell: ShellOutputEvent,
+  'shell-exit': ShellExitEvent,
 } as const
 
 export type LiveEventType = keyof typeof events
