@@ -97,6 +97,8 @@ export function observedLab(lab: Lab, observed: Observed): Lab {
           ifname: inside.name,
           ...(inside.addresses.length > 0 ? { ip: [...inside.addresses] } : {}),
           ...(port.ovs?.tag !== null && port.ovs?.tag !== undefined ? { vlan: port.ovs.tag } : {}),
+          // Either end set down (by hand, or by `exercise break`) cuts the guest off, as `state: down` would.
+          ...(!inside.adminUp || !hostEnd!.adminUp ? { state: 'down' as const } : {}),
         })
       }
     }
@@ -134,6 +136,7 @@ export function observedLab(lab: Lab, observed: Observed): Lab {
           ...(a.ovs ? settingsA : settingsB),
           ...(trunk ? { trunk } : {}),
           ...(native ? { native: [settingsA.native!, settingsB.native!] as [number, number] } : {}),
+          ...(!device.adminUp || !peer.adminUp ? { state: 'down' as const } : {}),
         })
         break
       }

@@ -240,6 +240,16 @@ export function explain(
     why,
   })
 
+  // A link set down (`state: down`, or seen down on the machine) cuts its guest off: say so first.
+  for (const side of [a, b]) {
+    if (!sameDomain && side.member.end === undefined && memberLink(lab, side.member).state === 'down')
+      return answer(
+        false,
+        { node: side.member.bridge, port: side.member.name, vlan: vlanOrNull(side.vlan) },
+        `link down: ${side.member.name} is set down`,
+      )
+  }
+
   const edges = wireEdges(lab)
   const vlans = labVlans(lab)
   const path = bridgePath(edges, a.member.bridge, b.member.bridge)
@@ -299,8 +309,17 @@ export function explain(
   const chain = path ?? [a.member.bridge]
   for (let i = 0; i + 1 < chain.length; i++) {
     const options = (edges.get(chain[i]!) ?? []).filter((e) => e.to === chain[i + 1])
-    const usable = options.map((edge) => ({ edge, cross: crossings(edge, vlan, vlans) }))
+    const usable = options
+      .filter((edge) => edge.wire.state !== 'down')
+      .map((edge) => ({ edge, cross: crossings(edge, vlan, vlans) }))
     const pick = usable.find((u) => u.cross[0]?.vlan === vlan) ?? usable.find((u) => u.cross.length > 0)
+    const down = options.find((edge) => edge.wire.state === 'down')
+    if (!pick && down)
+      return answer(
+        false,
+        { node: down.from, port: down.id, vlan: vlanOrNull(vlan) },
+        `link down: the wire ${down.id} is set down`,
+      )
     if (!pick) {
       const edge = options[0]!
       return answer(

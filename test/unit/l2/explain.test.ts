@@ -196,3 +196,22 @@ describe('explain property', () => {
     )
   }, 60_000)
 })
+
+describe('explain: a link set down', () => {
+  const down = <T extends object>(l: T): T => ({ ...l, state: 'down' as const })
+  it('names the guest link that is down', () => {
+    const single = seed('single-host-vlan.yaml')
+    const links = single.links!.map((l) => ('guest' in l && l.guest === 'test2' ? down(l) : l))
+    const answer = explain({ ...single, links }, 'test1', 'test2')
+    expect(answer.reachable).toBe(false)
+    expect(answer.why).toBe('link down: test2:eth1 is set down')
+    expect(answer.blockedAt).toEqual({ node: 'ovs0', port: 'test2:eth1', vlan: 100 })
+  })
+  it('names the wire that is down', () => {
+    const multi = seed('multi-host-vlan.yaml')
+    const links = multi.links!.map((l) => ('between' in l ? down(l) : l))
+    const answer = explain({ ...multi, links }, 'h1a', 'h2a')
+    expect(answer).toMatchObject({ reachable: false, why: 'link down: the wire ovs1~ovs2 is set down' })
+    expect(answer.blockedAt).toMatchObject({ node: 'ovs1', port: 'ovs1~ovs2' })
+  })
+})
