@@ -53,6 +53,7 @@ describe.skipIf(skipReason !== null)('impairments and link state on the real ker
         `  ${a}: { kind: netns }`,
         `  ${b}: { kind: netns }`,
         `  ${c}: { kind: netns }`,
+        `  ${br}2: { kind: linux-bridge }`,
         'links:',
         ...links.map((l) => `  - ${l}`),
         '',
@@ -71,6 +72,7 @@ describe.skipIf(skipReason !== null)('impairments and link state on the real ker
     `{ guest: ${a}, to: ${br}, ip: 10.212.0.1/24, netem: { rate: 1mbit } }`,
     `{ guest: ${b}, to: ${br}, ip: 10.212.0.2/24 }`,
     `{ guest: ${c}, to: ${br}, ip: 10.212.0.3/24, state: down }`,
+    `{ between: [${br}, ${br}2], ifnames: [${prefix}w1, ${prefix}w2], netem: { rate: 2mbit } }`,
   ])
 
   afterAll(async () => {
@@ -138,6 +140,9 @@ describe.skipIf(skipReason !== null)('impairments and link state on the real ker
     const q = await rootQdisc(`${a}-eth1`)
     expect(q).toMatchObject({ kind: 'tbf', options: { rate: 125000 } }) // 1 mbit/s in bytes
     expect(['tbf', 'netem']).not.toContain((await rootQdisc(`${b}-eth1`))?.kind)
+    // A wire's impairment sits on its first end only (traffic from between[0] to between[1]).
+    expect(await rootQdisc(`${prefix}w1`)).toMatchObject({ kind: 'tbf', options: { rate: 250000 } })
+    expect(['tbf', 'netem']).not.toContain((await rootQdisc(`${prefix}w2`))?.kind)
     expect(await adminUp(null, `${c}-eth1`)).toBe(false)
     expect(await adminUp(c, 'eth1')).toBe(false)
     expect(await adminUp(b, 'eth1')).toBe(true)
@@ -149,6 +154,7 @@ describe.skipIf(skipReason !== null)('impairments and link state on the real ker
       [`${a}:eth1`, 'up'],
       [`${b}:eth1`, 'up'],
       [`${c}:eth1`, 'admin-down'],
+      [`${br}~${br}2`, 'up'],
     ])
     // The down guest reaches no one, and that is what verify expects.
     const verify = await patchbay('verify', rateLab)
