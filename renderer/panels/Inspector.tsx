@@ -7,6 +7,7 @@ import { keyOfId } from '../document/link-keys.ts'
 import { useDocument } from '../document/use-document.ts'
 import { liveLinkId, useLive } from '../live/store.ts'
 import { useUi } from '../ui/store.ts'
+import { BridgeTruth } from '../understand/bridge-truth.tsx'
 import { Field } from './field.tsx'
 import { LinkExtras } from './link-extras.tsx'
 
@@ -179,6 +180,9 @@ export function Inspector({ client }: { client: Client }) {
           path={`nodes.${name}.ip`}
           onChange={(v) => set({ ip: v })}
         />
+      )}
+      {(node.kind === 'linux-bridge' || node.kind === 'ovs-bridge') && (
+        <BridgeTruth client={client} bridge={name} />
       )}
     </div>
   )

@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { execa } from 'execa'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createEngine } from '../../electron/core/create-engine.ts'
@@ -135,5 +136,34 @@ links:
       `${c}:eth1 is in VLAN 20, ${a}:eth1 in VLAN 10`,
     )
     await page.screenshot({ path: join(shots, '07-trace-stopped.png') })
+  }, 90_000)
+  it('the bridge inspector shows what the bridge learned and marks a port re-tagged by hand', async () => {
+    await page.keyboard.press('Escape')
+    await page.locator(`[data-node-id="${s2}"]`).click()
+    await page.locator('[data-action="bridge-tables"]').click()
+    await page.waitForSelector(`[data-truth-port="${b}:eth1"]`, { timeout: 30_000 })
+    const rows = () =>
+      page
+        .locator('[data-truth-port]')
+        .evaluateAll((els) =>
+          els.map((e) => `${e.getAttribute('data-truth-port')} ${e.getAttribute('data-differs')}`),
+        )
+    expect(await rows()).toEqual([`${b}:eth1 false`, `${c}:eth1 false`, `${trunk} false`])
+    // The traces just now taught s2 where A is: in VLAN 10, behind the trunk.
+    const learned = await page
+      .locator('[data-fdb-mac]')
+      .evaluateAll((els) =>
+        els.map((e) => `${e.getAttribute('data-fdb-vlan')} ${e.getAttribute('data-fdb-port')}`),
+      )
+    expect(learned).toContain(`10 ${trunk}`)
+    expect(learned).toContain(`10 ${b}:eth1`)
+    // Re-tag B's port by hand: the inspector marks it, naming what OVS holds now.
+    await execa('ovs-vsctl', ['set', 'port', `${p}pb`, 'tag=20'])
+    await page.locator('[data-action="bridge-tables"]').click()
+    await expect.poll(rows).toEqual([`${b}:eth1 true`, `${c}:eth1 false`, `${trunk} false`])
+    expect(await page.locator(`[data-truth-port="${b}:eth1"]`).textContent()).toContain(
+      'access port of VLAN 20',
+    )
+    await page.screenshot({ path: join(shots, '10-bridge-tables.png') })
   }, 90_000)
 })
