@@ -28,7 +28,17 @@ function hopText(e: Explanation): string[] {
   return out
 }
 
-function ExplainBody({ e, source }: { e: Explanation; source: string }) {
+function ExplainBody({
+  e,
+  source,
+  drawing,
+  disagrees,
+}: {
+  e: Explanation
+  source: string
+  drawing?: { reachable: boolean; why: string }
+  disagrees?: boolean
+}) {
   return (
     <>
       <div className="path-title">
@@ -46,6 +56,15 @@ function ExplainBody({ e, source }: { e: Explanation; source: string }) {
       <div className="path-why" data-path-why>
         {e.why}
       </div>
+      {drawing && (
+        <div
+          className={`path-drawing${disagrees ? ' disagrees' : ''}`}
+          data-path-disagrees={String(disagrees ?? false)}
+        >
+          {disagrees ? 'The drawing disagrees: ' : 'The drawing agrees: '}
+          {drawing.why}
+        </div>
+      )}
       <ol className="path-hops">
         {hopText(e).map((t, i) => (
           // biome-ignore lint/suspicious/noArrayIndexKey: hops are a fixed list
@@ -164,6 +183,8 @@ export function PathCard() {
         <ExplainBody
           e={view.explanation}
           source={view.source === 'drawing' ? 'explained from the drawing' : 'explained from the machine'}
+          drawing={view.drawing}
+          disagrees={view.disagrees}
         />
       ) : (
         <StepsBody s={view.stepping} index={view.index} />

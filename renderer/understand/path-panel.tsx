@@ -9,6 +9,45 @@ import { explainPath, guestInterfaces, stepBroadcast, stepUnicast } from './acti
 import { useUnderstand } from './store.ts'
 import { traceStepping } from './trace-steps.ts'
 
+/** Explain from the lab as the kernel and OVS hold it (the explainLab call, root), beside the drawing. */
+function MachineExplainButton({ client, from, to }: { client: Client; from: string; to: string }) {
+  const [running, setRunning] = useState(false)
+  const run = async () => {
+    const lab = checkLab(useDocument.getState().lab).lab
+    if (!lab) return
+    setRunning(true)
+    try {
+      const reply = await client.call('explainLab', { lab, from, to, observed: true })
+      useUnderstand.getState().setPair(reply.from, reply.to)
+      useUnderstand.getState().show({
+        kind: 'explain',
+        explanation: reply,
+        source: reply.explainedFrom === 'machine' ? 'machine' : 'drawing',
+        ...(reply.drawing ? { drawing: reply.drawing } : {}),
+        ...(reply.disagrees !== undefined ? { disagrees: reply.disagrees } : {}),
+      })
+    } catch (e) {
+      const lines = e instanceof ApiFailure ? e.problems.map((p) => `${p.field}: ${p.message}`) : []
+      useUi
+        .getState()
+        .show({ kind: 'text', title: `explain failed: ${(e as Error).message}`, lines, failed: true })
+    } finally {
+      setRunning(false)
+    }
+  }
+  return (
+    <button
+      type="button"
+      data-action="explain-machine"
+      disabled={running}
+      onClick={run}
+      title="Explain from the applied lab as the kernel and OVS hold it, beside the drawing (root)"
+    >
+      {running ? 'Reading…' : 'Explain on the machine'}
+    </button>
+  )
+}
+
 /** Real frames on the applied lab (the traceLab call, root), animated like the simulation. */
 function TraceButton({ client, from, to }: { client: Client; from: string; to: string }) {
   const [running, setRunning] = useState(false)
@@ -91,6 +130,7 @@ export function PathPanel({ client }: { client: Client }) {
         >
           Step unicast
         </button>
+        <MachineExplainButton client={client} from={from} to={to} />
         <TraceButton client={client} from={from} to={to} />
       </div>
     </section>

@@ -16,7 +16,14 @@ export interface Stepping {
 }
 
 export type PathView =
-  | { readonly kind: 'explain'; readonly explanation: Explanation; readonly source: 'drawing' | 'machine' }
+  | {
+      readonly kind: 'explain'
+      readonly explanation: Explanation
+      readonly source: 'drawing' | 'machine'
+      /** Explained from the machine: what the drawing says, and whether the two differ. */
+      readonly drawing?: { readonly reachable: boolean; readonly why: string }
+      readonly disagrees?: boolean
+    }
   | { readonly kind: 'steps'; readonly stepping: Stepping; readonly index: number }
 
 export interface UnderstandState {

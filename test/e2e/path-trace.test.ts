@@ -166,4 +166,16 @@ links:
     )
     await page.screenshot({ path: join(shots, '10-bridge-tables.png') })
   }, 90_000)
+  it('explained on the machine after the re-tag: blocked, and the drawing disagrees', async () => {
+    await page.locator('[data-path-field="from"]').selectOption(`${a}:eth1`)
+    await page.locator('[data-path-field="to"]').selectOption(`${b}:eth1`)
+    await page.locator('[data-action="explain-machine"]').click()
+    await expect
+      .poll(() => page.locator('[data-path-card="explain"] .path-source').textContent(), { timeout: 30_000 })
+      .toBe('explained from the machine')
+    expect(await page.locator('[data-path-reachable]').getAttribute('data-path-reachable')).toBe('false')
+    expect(await page.locator('[data-path-why]').textContent()).toContain('VLAN 20')
+    expect(await page.locator('[data-path-disagrees]').getAttribute('data-path-disagrees')).toBe('true')
+    await page.screenshot({ path: join(shots, '11-explain-on-machine.png') })
+  }, 60_000)
 })
