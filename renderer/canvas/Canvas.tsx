@@ -36,6 +36,7 @@ import { useUi } from '../ui/store.ts'
 import { pickGuest } from '../understand/actions.ts'
 import { PathCard } from '../understand/path-card.tsx'
 import { PathOverlay } from '../understand/path-overlay.tsx'
+import { ActivityMarks } from './activity.tsx'
 import { DomainOverlay, domainOverlayNode, domainShapes } from './domain-overlay.tsx'
 import { edgeTypes, LABEL_ZOOM, type LabEdgeData, LinkLabels } from './edges.tsx'
 import {
@@ -355,6 +356,7 @@ export function Canvas() {
         />
         <Controls />
         <PathOverlay links={labelled} layer="under" />
+        <ActivityMarks links={labelled} />
         <LinkLabels links={labelled} />
         <PathOverlay links={labelled} layer="over" />
       </ReactFlow>
