@@ -28,6 +28,7 @@ export const fileMenuTemplate = (send: (command: Command) => void) => [
     submenu: [
       { label: 'New', accelerator: 'CmdOrCtrl+N', click: () => send('new') },
       { label: 'Open…', accelerator: 'CmdOrCtrl+O', click: () => send('open') },
+      { label: 'Open This Machine', click: () => send('open-machine') },
       { label: 'Save', accelerator: 'CmdOrCtrl+S', registerAccelerator: false, click: () => send('save') },
       { label: 'Save As…', accelerator: 'CmdOrCtrl+Shift+S', click: () => send('save-as') },
       { type: 'separator' as const },

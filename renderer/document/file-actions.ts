@@ -62,6 +62,32 @@ export async function openStartingFile(client: Client): Promise<void> {
   useFile.getState().opened(files.opened, null, lab)
 }
 
+/** What the editor says while it shows this machine: nothing may change until it is a file. */
+export const MACHINE_READ_ONLY = 'this machine as it is: read-only until saved as a file (Save As…)'
+
+/**
+ * Open this machine: the lab `patchbay discover` writes, from the engine. It is read-only until
+ * Save As makes it a file; what was left out of it is listed in the output panel.
+ */
+export async function openMachine(client: Client): Promise<boolean> {
+  if (!mayDiscard()) return false
+  try {
+    const found = await client.call('discoverMachine', {})
+    const lab = found.lab as Lab
+    useDocument.getState().load(lab, MACHINE_READ_ONLY)
+    useFile.getState().opened(null, null, lab)
+    useUi.getState().show({
+      kind: 'text',
+      title: `this machine: ${Object.keys(lab.nodes).length} nodes, ${lab.links?.length ?? 0} links${found.notes.length ? `; ${found.notes.length} left out` : ''}`,
+      lines: found.notes,
+    })
+    return true
+  } catch (e) {
+    failed('open this machine failed', e)
+    return false
+  }
+}
+
 export function newFile(): void {
   if (!mayDiscard()) return
   const lab: Lab = { patchbay: 1, name: 'new-lab', nodes: {}, links: [] }
@@ -135,6 +161,8 @@ async function write(
       return replace ? write(client, path, version, true) : false
     }
     useFile.getState().saved(saved.path, saved.version, lab)
+    // Saved as a file of its own, the machine's lab is the user's to edit.
+    useDocument.getState().makeEditable()
     return true
   } catch (e) {
     failed('save failed', e)

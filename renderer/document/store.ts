@@ -17,6 +17,11 @@ export interface DocumentState {
   readonly gesture: string | null
   /** Counts loads (open, New): the canvas lays out and fits the view when it changes. */
   readonly opened: number
+  /**
+   * Why the lab may not be changed (this machine as discovered, until saved as a file), or null.
+   * While set, `change`, `undo` and `redo` change nothing; opening and laying out still work.
+   */
+  readonly readOnly: string | null
   /** Where the automatic layout last put nodes; a node elsewhere was placed by the user. */
   readonly autoPlaced: Readonly<Record<string, Position>>
   /**
@@ -26,8 +31,10 @@ export interface DocumentState {
   change(command: (lab: Lab) => Lab | null, gesture?: string): void
   /** Ends the gesture in progress: the next change is a new undo step. */
   endGesture(): void
-  /** Replaces the lab (open, new): a fresh history. */
-  load(lab: Lab): void
+  /** Replaces the lab (open, new): a fresh history, editable unless `readOnly` says why not. */
+  load(lab: Lab, readOnly?: string): void
+  /** The document became a file of its own (Save As): it may be changed from now on. */
+  makeEditable(): void
   /** The first layout of a lab just opened: part of opening it, so not an undo step. */
   settle(lab: Lab, autoPlaced: Readonly<Record<string, Position>>): void
   /** Records the positions an automatic layout chose (after `change` applied it). */
@@ -44,25 +51,38 @@ export const createDocumentStore = (initial: Lab) =>
     gesture: null,
     opened: 0,
     autoPlaced: {},
+    readOnly: null,
     change: (command, gesture) => {
-      const { lab, past } = get()
+      const { lab, past, readOnly } = get()
+      if (readOnly !== null) return
       const next = command(lab)
       if (!next || next === lab) return
       if (gesture !== undefined && gesture === get().gesture) set({ lab: next, future: [] })
       else set({ lab: next, past: [...past, lab].slice(-LIMIT), future: [], gesture: gesture ?? null })
     },
     endGesture: () => set({ gesture: null }),
-    load: (lab) =>
-      set((s) => ({ lab, past: [], future: [], gesture: null, opened: s.opened + 1, autoPlaced: {} })),
+    load: (lab, readOnly) =>
+      set((s) => ({
+        lab,
+        past: [],
+        future: [],
+        gesture: null,
+        opened: s.opened + 1,
+        autoPlaced: {},
+        readOnly: readOnly ?? null,
+      })),
+    makeEditable: () => set({ readOnly: null }),
     settle: (lab, autoPlaced) => set({ lab, autoPlaced }),
     markAutoPlaced: (autoPlaced) => set((s) => ({ autoPlaced: { ...s.autoPlaced, ...autoPlaced } })),
     undo: () => {
-      const { lab, past, future } = get()
+      const { lab, past, future, readOnly } = get()
+      if (readOnly !== null) return
       const previous = past.at(-1)
       if (previous) set({ lab: previous, past: past.slice(0, -1), future: [lab, ...future], gesture: null })
     },
     redo: () => {
-      const { lab, past, future } = get()
+      const { lab, past, future, readOnly } = get()
+      if (readOnly !== null) return
       const [next, ...rest] = future
       if (next) set({ lab: next, past: [...past, lab], future: rest, gesture: null })
     },

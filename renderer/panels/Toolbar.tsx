@@ -3,7 +3,7 @@ import { useRef } from 'react'
 import { loadLab } from '../../shared/lab/load.ts'
 import { ApiFailure, type Client } from '../api/client.ts'
 import { useFile } from '../document/file.ts'
-import { newFile, openChosen, saveFile, saveFileAs } from '../document/file-actions.ts'
+import { newFile, openChosen, openMachine, saveFile, saveFileAs } from '../document/file-actions.ts'
 import { layoutDocument } from '../document/layout-actions.ts'
 import { useDocument } from '../document/use-document.ts'
 import { stopWatching } from '../live/watching.ts'
@@ -11,7 +11,7 @@ import { useUi } from '../ui/store.ts'
 import { refreshMachine } from './StatusBar.tsx'
 
 export function Toolbar({ client }: { client: Client }) {
-  const { lab, load, undo, redo, past, future, change, endGesture } = useDocument()
+  const { lab, load, undo, redo, past, future, change, endGesture, readOnly } = useDocument()
   const { busy, setBusy, show, paintVlan, setPaint, showDomains, toggleDomains, toggleHelp } = useUi()
   const file = useRef<HTMLInputElement>(null)
   const offered = useFile((s) => s.offered)
@@ -59,6 +59,14 @@ export function Toolbar({ client }: { client: Client }) {
           Open…
         </button>
       )}
+      <button
+        type="button"
+        data-action="open-machine"
+        title="Open this machine: its bridges, containers, netns and links as they are (read-only until Save As)"
+        onClick={() => run('open this machine', async () => void (await openMachine(client)))}
+      >
+        This machine
+      </button>
       <input
         ref={file}
         type="file"
@@ -86,10 +94,16 @@ export function Toolbar({ client }: { client: Client }) {
       <button type="button" data-action="save-as" onClick={() => saveFileAs(client)} title="Ctrl+Shift+S">
         Save As…
       </button>
+      {readOnly !== null && (
+        <span className="read-only" data-state="read-only" title={readOnly}>
+          read-only
+        </span>
+      )}
       <input
         className="lab-name"
         data-field="lab-name"
         aria-label="lab name"
+        readOnly={readOnly !== null}
         value={lab.name}
         onChange={(e) => {
           const name = e.target.value
@@ -98,10 +112,10 @@ export function Toolbar({ client }: { client: Client }) {
         }}
         onBlur={endGesture}
       />
-      <button type="button" disabled={past.length === 0} onClick={undo}>
+      <button type="button" disabled={past.length === 0 || readOnly !== null} onClick={undo}>
         Undo
       </button>
-      <button type="button" disabled={future.length === 0} onClick={redo}>
+      <button type="button" disabled={future.length === 0 || readOnly !== null} onClick={redo}>
         Redo
       </button>
       <button

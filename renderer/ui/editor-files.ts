@@ -3,7 +3,14 @@
 import { useEffect } from 'react'
 import type { Client } from '../api/client.ts'
 import { useFile } from '../document/file.ts'
-import { newFile, openChosen, openStartingFile, saveFile, saveFileAs } from '../document/file-actions.ts'
+import {
+  newFile,
+  openChosen,
+  openMachine,
+  openStartingFile,
+  saveFile,
+  saveFileAs,
+} from '../document/file-actions.ts'
 import { refreshMachine } from '../panels/StatusBar.tsx'
 
 export function useEditorFiles(client: Client): void {
@@ -17,6 +24,7 @@ export function useEditorFiles(client: Client): void {
       }
       if (event.command === 'new') newFile()
       else if (event.command === 'open') void openChosen(client)
+      else if (event.command === 'open-machine') void openMachine(client)
       else if (event.command === 'save') void saveFile(client)
       else void saveFileAs(client)
     })

@@ -374,7 +374,7 @@ export type LabFileChangedEvent = z.infer<typeof LabFileChangedEvent>
 /** The desktop app's File menu, passed to the page, which does what its own buttons do. */
 export const MenuCommandEvent = z.object({
   type: z.literal('menu'),
-  command: z.enum(['new', 'open', 'save', 'save-as']),
+  command: z.enum(['new', 'open', 'open-machine', 'save', 'save-as']),
 })
 export type MenuCommandEvent = z.infer<typeof MenuCommandEvent>
 

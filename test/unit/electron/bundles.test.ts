@@ -36,7 +36,7 @@ describe('the built desktop bundles', () => {
     // The File menu of a desktop editor; its items reach the page as editor events.
     expect(registered.menu[0]).toEqual({
       label: 'File',
-      items: ['New', 'Open…', 'Save', 'Save As…', 'separator', 'quit'],
+      items: ['New', 'Open…', 'Open This Machine', 'Save', 'Save As…', 'separator', 'quit'],
     })
   }, 60_000)
 })

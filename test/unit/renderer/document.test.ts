@@ -143,3 +143,22 @@ describe('renaming a node', () => {
     expect(renameNode(lab, 'ns0', 'ovs0')).toBeNull()
   })
 })
+
+describe('this machine, opened as discovered', () => {
+  it('changes nothing, undoes nothing, until it is made a file of its own', () => {
+    const doc = createDocumentStore(empty)
+    const machine: Lab = { patchbay: 1, name: 'here', nodes: { br0: { kind: 'linux-bridge' } }, links: [] }
+    doc.getState().load(machine, 'read-only until saved as a file')
+    doc.getState().change((lab) => addNode(lab, 'container', { x: 0, y: 0 }))
+    doc.getState().change((lab) => renameNode(lab, 'br0', 'br1'))
+    expect(doc.getState().lab).toBe(machine)
+    expect(doc.getState().past).toEqual([])
+    doc.getState().makeEditable()
+    doc.getState().change((lab) => renameNode(lab, 'br0', 'br1'))
+    expect(Object.keys(doc.getState().lab.nodes)).toEqual(['br1'])
+    // A file opened afterwards is editable from the start.
+    doc.getState().load(machine, 'read-only')
+    doc.getState().load(empty)
+    expect(doc.getState().readOnly).toBeNull()
+  })
+})
