@@ -176,16 +176,26 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
 
   program
     .command('import')
-    .description('turn a shell script of pipework lines into a lab file (YAML on stdout)')
-    .argument('<script>', 'script file, or - for standard input')
+    .description(
+      'turn a shell script of pipework lines, or a containerlab topology, into a lab file (YAML on stdout)',
+    )
+    .argument('<script>', 'pipework script or .clab.yml file, or - for standard input')
     .option('--name <name>', 'lab name', 'imported')
     .action(run(importCommand))
 
   program
     .command('export')
-    .description('the equivalent pipework command lines of a lab')
+    .description('the lab as pipework command lines, or as a containerlab topology')
     .argument('<lab>', 'lab file, or - for standard input')
-    .addOption(new Option('--format <format>', 'output format').choices(['pipework']).default('pipework'))
+    .addOption(
+      new Option('--format <format>', 'output format')
+        .choices(['pipework', 'containerlab'])
+        .default('pipework'),
+    )
+    .option(
+      '-o, --output <dir>',
+      'containerlab: write <lab>.clab.yml and its annotations file into this directory',
+    )
     .action(run(exportCommand))
 
   program

@@ -1,4 +1,7 @@
+import { mkdir, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { ExitCode } from '../../../shared/api/exit-codes.ts'
+import { exportContainerlab } from '../../../shared/containerlab/export.ts'
 import { exportPipework } from '../../../shared/pipework/export.ts'
 import type { CliIo } from '../io.ts'
 import { loadLabArg, printProblems } from '../lab-input.ts'
@@ -6,11 +9,29 @@ import { loadLabArg, printProblems } from '../lab-input.ts'
 export async function exportCommand(
   io: CliIo,
   path: string,
-  _options: { format: string },
+  options: { format: string; output?: string },
 ): Promise<ExitCode> {
   const loaded = await loadLabArg(io, path)
   printProblems(io, loaded.problems)
   if (!loaded.lab) return ExitCode.invalid
+  if (options.format === 'containerlab') {
+    const out = exportContainerlab(loaded.lab)
+    for (const note of out.notes) io.stderr(`not expressible in containerlab: ${note}\n`)
+    if (!options.output) {
+      io.stdout(out.yaml)
+      if (out.annotations) io.stderr('positions not written: give -o DIR for the annotations file\n')
+      return ExitCode.ok
+    }
+    await mkdir(options.output, { recursive: true })
+    const topology = join(options.output, `${loaded.lab.name}.clab.yml`)
+    await writeFile(topology, out.yaml)
+    io.stdout(`${topology}\n`)
+    if (out.annotations) {
+      await writeFile(`${topology}.annotations.json`, `${JSON.stringify(out.annotations, null, 2)}\n`)
+      io.stdout(`${topology}.annotations.json\n`)
+    }
+    return ExitCode.ok
+  }
   io.stdout(
     `#!/bin/sh\n# lab ${loaded.lab.name}, as pipework lines\n${exportPipework(loaded.lab).join('\n')}\n`,
   )
