@@ -8,6 +8,7 @@ import { captureCommand } from './commands/capture.ts'
 import { checkCommand } from './commands/check.ts'
 import { discoverCommand } from './commands/discover.ts'
 import { domainsCommand } from './commands/domains.ts'
+import { breakCommand } from './commands/exercise.ts'
 import { explainCommand } from './commands/explain.ts'
 import { exportCommand } from './commands/export.ts'
 import { importCommand } from './commands/import.ts'
@@ -76,6 +77,18 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     .argument('<b>', 'guest interface node:ifname, or a guest name for its first link')
     .option('--json', 'print {"from","to","reached","hops":[{"node","port","vlan","seen","frame"}]} as JSON')
     .action(run(traceCommand))
+
+  program
+    .command('exercise')
+    .description('practice on an applied lab: `exercise break LAB` injects one random L2 fault')
+    .command('break')
+    .description(
+      'as root: inject one random L2 fault into the applied lab (a port re-tagged, a VLAN pruned from a trunk, a native VLAN changed, a link set down), on what the lab owns; apply repairs it',
+    )
+    .argument('<lab>', 'lab file, or - for standard input')
+    .option('--reveal', 'say which fault was injected')
+    .option('--json', 'print {"lab","fault":{"kind","link","device","description"}} as JSON (reveals it)')
+    .action(run(breakCommand))
 
   program
     .command('tables')

@@ -12,6 +12,7 @@ import { bridgeTables } from './bridge-tables.ts'
 import { type EngineCalls, labOf, type ProgressEvent, ServiceError } from './calls.ts'
 import { discoverMachine, machineLabName } from './discover.ts'
 import type { Engine } from './engine.ts'
+import { breakLab } from './exercise-break.ts'
 import { explainLab } from './explain-call.ts'
 import { observedLab } from './observed-lab.ts'
 import { PlanBook } from './plan-book.ts'
@@ -119,6 +120,11 @@ export function engineCalls(engine: Engine, onProgress: (event: ProgressEvent) =
     explainLab: async ({ lab: input, from, to, observed }) =>
       explainLab(engine, labOf(input), from, to, observed === true),
     traceLab: async ({ lab: input, from, to }) => traceLab(engine, labOf(input), from, to),
+    breakLab: async ({ lab: input }) => {
+      const lab = labOf(input)
+      const { kind, link, device, description } = await breakLab(engine, lab)
+      return { lab: lab.name, fault: { kind, link, device, description } }
+    },
     bridgeTables: async ({ lab: input }) => bridgeTables(engine, labOf(input)),
   }
 }

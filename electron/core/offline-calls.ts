@@ -81,6 +81,7 @@ export function offlineCalls(reason: string): EngineCalls {
       observed ? refuse() : explainLab(null, labOf(input), from, to, false),
     traceLab: refuse,
     bridgeTables: refuse,
+    breakLab: refuse,
     discoverMachine: refuse,
     adoptLab: refuse,
     hostInterfaces: async () => ({ interfaces: [] }),

@@ -256,6 +256,18 @@ export const BridgeTable = z.object({
 })
 export type BridgeTable = z.infer<typeof BridgeTable>
 
+/** One L2 fault `exercise break` injected: the editor keeps it hidden until asked to reveal it. */
+export const BreakReply = z.object({
+  lab: z.string(),
+  fault: z.object({
+    kind: z.enum(['retag', 'prune', 'native', 'down']),
+    link: z.string(),
+    device: z.string(),
+    description: z.string(),
+  }),
+})
+export type BreakReply = z.infer<typeof BreakReply>
+
 export const BridgeTablesReply = z.object({ lab: z.string(), bridges: z.array(BridgeTable) })
 export type BridgeTablesReply = z.infer<typeof BridgeTablesReply>
 
@@ -310,6 +322,8 @@ export const api = {
   },
   /** Real frames: tcpdump on every port of the applied lab while A sends one ARP request and one ping to B. */
   traceLab: { req: z.object({ lab: z.unknown(), from: GuestArg, to: GuestArg }), res: TraceReply },
+  /** Injects one random L2 fault into the applied lab, on what it owns (apply repairs it). */
+  breakLab: { req: z.object({ lab: z.unknown() }), res: BreakReply },
   /** Each bridge's learned MAC table and its ports' VLAN membership, as the machine holds them. */
   bridgeTables: { req: z.object({ lab: z.unknown() }), res: BridgeTablesReply },
   /** This machine's bridges, guests and cables as a lab; reads only, marks nothing. */
