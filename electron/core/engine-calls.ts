@@ -5,6 +5,7 @@ import { domainsReply, opReply, problemReply } from '../../shared/api/replies.ts
 import { compareDomains } from '../../shared/l2/domain-diff.ts'
 import { broadcastDomains } from '../../shared/l2/domains.ts'
 import { loadLab } from '../../shared/lab/load.ts'
+import { LOCAL_HOST } from '../../shared/lab/normalize.ts'
 import { saveLab } from '../../shared/lab/save.ts'
 import { parseMark } from '../../shared/plan/device-names.ts'
 import { applyReply } from './apply-reply.ts'
@@ -79,12 +80,12 @@ export function engineCalls(engine: Engine, onProgress: (event: ProgressEvent) =
     },
     statusLab: async ({ lab: input }) => {
       const lab = labOf(input)
-      return labStatus(lab, await engine.observe(lab), { places: engine.places(lab), dhcp: engine.dhcp(lab) })
+      return labStatus(lab, await engine.observe(lab), engine.planOptions(lab))
     },
     hostInterfaces: async () => {
       const observed = await engine.observe({ patchbay: 1, name: 'host-interfaces', nodes: {}, links: [] })
       // NICs a user may mean: not loopback, not bridges, tunnels or devices a lab made.
-      const nics = (observed.hosts.local?.interfaces ?? []).filter(
+      const nics = (observed.hosts[engine.machine ?? LOCAL_HOST]?.interfaces ?? []).filter(
         (i) =>
           i.name !== 'lo' &&
           (i.kind === null || i.kind === 'veth' || i.kind === 'vlan') &&
@@ -114,7 +115,11 @@ export function engineCalls(engine: Engine, onProgress: (event: ProgressEvent) =
     },
     verifyLab: async ({ lab: input }) => {
       const lab = labOf(input)
-      const report = await verifyLab(lab, { run: engine.run, containers: engine.containers })
+      const report = await verifyLab(lab, {
+        run: engine.run,
+        containers: engine.containers,
+        ...(engine.machine !== undefined ? { here: engine.machine } : {}),
+      })
       return { ok: report.ok, pairs: [...report.pairs] }
     },
     explainLab: async ({ lab: input, from, to, observed }) =>

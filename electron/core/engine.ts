@@ -21,10 +21,10 @@ import type { ObservedPid } from './exec/pid-check.ts'
 import { Runner } from './exec/runner.ts'
 import { LabWatcher, type WatchOptions } from './monitor/lab-watcher.ts'
 import { observeLab } from './observe/observe.ts'
-import { packageRoot } from './package-root.ts'
+import { packageRootOrOwnDir } from './package-root.ts'
 
 /** udhcpc's event script (bin/dhcp-event.js), by absolute path: udhcpc runs it inside guests. */
-const DHCP_EVENT_SCRIPT = join(packageRoot(import.meta.url), 'bin', 'dhcp-event.js')
+const DHCP_EVENT_SCRIPT = join(packageRootOrOwnDir(import.meta.url), 'bin', 'dhcp-event.js')
 
 /** The container engine with its event stream, which live state listens to. */
 export type WatchableRuntime = ContainerRuntime & Pick<DockerApi, 'events'>
@@ -34,6 +34,11 @@ export interface EngineOptions {
   /** The container engine; live state (watch) needs its event stream too (DockerApi has one). */
   readonly containers: ContainerRuntime | WatchableRuntime
   readonly stateDir?: string
+  /**
+   * This engine is one machine of labs spread over machines (the helper a remote engine started over
+   * ssh, told which host of the lab it is): it observes, plans and verifies that host's part only.
+   */
+  readonly machine?: string
 }
 
 export interface ApplyOutcome {
@@ -64,8 +69,10 @@ export class Engine {
   readonly run: Runner
   readonly containers: ContainerRuntime | WatchableRuntime
   readonly stateDir: string
+  readonly machine: string | undefined
 
   constructor(options: EngineOptions) {
+    this.machine = options.machine
     this.run = options.run ?? new Runner()
     this.containers = options.containers
     // Absolute, so that the paths the planner writes into ops match what the journal accepts back.
@@ -91,6 +98,7 @@ export class Engine {
       places: this.places(lab),
       dhcpDir: this.dhcp(lab).dir,
       capabilitiesFile: join(this.stateDir, 'capabilities.json'),
+      ...(this.machine !== undefined ? { here: this.machine } : {}),
     })
     // Only NICs this state dir says the lab moved into guests may be given back (removals.ts).
     const hosts = Object.fromEntries(
@@ -114,9 +122,17 @@ export class Engine {
   private planFrom(lab: Lab, observed: Observed): Plan {
     return planLab(lab, observed, {
       pipeworkLine: (link) => pipeworkLine(lab, link),
+      ...this.planOptions(lab),
+    })
+  }
+
+  /** Where the lab's hosts are, for the planner: simulated hosts' places, and which machine this is. */
+  planOptions(lab: Lab): { places: Record<string, HostPlace>; dhcp: DhcpPlace; here?: string } {
+    return {
       places: this.places(lab),
       dhcp: this.dhcp(lab),
-    })
+      ...(this.machine !== undefined ? { here: this.machine } : {}),
+    }
   }
 
   /** Converges the machine to the lab. Nothing runs when the plan has problems. */
@@ -179,7 +195,7 @@ export class Engine {
 
   private async destroyNow(lab: Lab, onOpDone?: (op: Op) => void): Promise<ApplyOutcome> {
     const recovered = await this.recover(lab)
-    const plan = planDestroy(lab, await this.observe(lab), { places: this.places(lab), dhcp: this.dhcp(lab) })
+    const plan = planDestroy(lab, await this.observe(lab), this.planOptions(lab))
     if (plan.problems.length > 0) return { plan, result: null, recovered }
     const result = await this.execute(lab, plan.ops, onOpDone)
     if (result.ok) {

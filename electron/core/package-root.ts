@@ -14,3 +14,12 @@ export function packageRoot(moduleUrl: string): string {
   }
   return dir
 }
+
+/** The package root, or (a helper copied alone to a machine, with no package around it) its folder. */
+export function packageRootOrOwnDir(moduleUrl: string): string {
+  try {
+    return packageRoot(moduleUrl)
+  } catch {
+    return dirname(fileURLToPath(moduleUrl))
+  }
+}

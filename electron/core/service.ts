@@ -3,6 +3,7 @@
 // against shared/api/contract.ts, runs it, and says why it failed in the contract's words; it opens
 // a lab's live stream and tells every editor what concerns them all. Adapters only move bytes and
 // map an error kind to their own status codes.
+import { join } from 'node:path'
 import {
   type ApiCall,
   type ApiRequest,
@@ -26,8 +27,10 @@ import type { Engine } from './engine.ts'
 import { engineCalls } from './engine-calls.ts'
 import { type ChooseFile, fileHandlers, noFileHandlers } from './file-calls.ts'
 import type { LabFiles } from './lab-files.ts'
+import { type MachinesCalls, machinesCalls, machinesOf } from './machines/machines-calls.ts'
 import type { WatchOptions } from './monitor/lab-watcher.ts'
 import { offlineCalls } from './offline-calls.ts'
+import { packageRootOrOwnDir } from './package-root.ts'
 import { openShell, type Shell, type ShellSize } from './shell.ts'
 
 export {
@@ -96,6 +99,8 @@ interface Backend {
   readonly watch?: Engine['watch']
   readonly capture?: (lab: Lab, linkId: string, options: CaptureOptions) => Promise<Capture>
   readonly shell?: (lab: Lab, node: string, size: ShellSize) => Promise<Shell>
+  /** Lets go of what the calls hold (machines' connections). */
+  readonly close?: () => void
 }
 
 function createService(backend: Backend, options: ServiceOptions): Service {
@@ -165,6 +170,7 @@ function createService(backend: Backend, options: ServiceOptions): Service {
       return () => listeners.delete(listener)
     },
     close() {
+      backend.close?.()
       listeners.clear()
       options.files?.close()
     },
@@ -182,17 +188,36 @@ export function parseRequest<C extends ApiCall>(call: C, body: unknown): ApiRequ
   return parsed.data as ApiRequest<C>
 }
 
-/** The service of a process that runs the one engine of the process (root): every call, live state. */
-export const engineService = (engine: Engine, options: ServiceOptions = {}): Service =>
-  createService(
+/** The helper bundle this engine copies to the machines of a lab spread over machines. */
+const MACHINE_HELPER = join(packageRootOrOwnDir(import.meta.url), 'dist', 'electron', 'helper.mjs')
+
+/**
+ * The service of a process that runs the one engine of the process (root): every call, live state.
+ * A lab over machines goes to the machines' helpers (machines/machines-calls.ts), unless this
+ * engine is itself one machine of such a lab.
+ */
+export const engineService = (engine: Engine, options: ServiceOptions = {}): Service => {
+  let machines: MachinesCalls | null = null
+  return createService(
     {
-      calls: (progress) => engineCalls(engine, progress),
-      watch: (lab, o) => engine.watch(lab, o),
+      calls: (progress) => {
+        const calls = engineCalls(engine, progress)
+        if (engine.machine !== undefined) return calls
+        machines = machinesCalls(calls, { bundle: MACHINE_HELPER })
+        return machines
+      },
+      watch: (lab, o) => {
+        if (machinesOf(lab).length > 0 && engine.machine === undefined)
+          throw new ServiceError('capability', 'live state of a lab over machines is not streamed yet')
+        return engine.watch(lab, o)
+      },
       capture: (lab, linkId, o) => startCapture(engine, lab, linkId, o),
       shell: (lab, node, size) => openShell(engine, lab, node, size),
+      close: () => machines?.close(),
     },
     options,
   )
+}
 
 /** Engine calls answered elsewhere (the privileged helper): the same parsing and errors, no live state. */
 export const remoteService = (calls: EngineCalls, options: ServiceOptions = {}): Service =>

@@ -12,7 +12,7 @@ export type StatusReport = StatusReply
 export function labStatus(
   lab: Lab,
   observed: Observed,
-  options: Pick<PlanOptions, 'places' | 'dhcp'> = {},
+  options: Pick<PlanOptions, 'places' | 'dhcp' | 'here'> = {},
 ): StatusReport {
   const plan = planLab(lab, observed, options)
   const ids = linkIds(lab.links ?? [])
@@ -65,7 +65,12 @@ export function labStatus(
       // A NIC joined to a bridge is one device: the NIC.
       const enslaved = link.between.filter((n) => lab.nodes[n]?.kind === 'uplink').length === 1
       const nicIndex = lab.nodes[link.between[0]]?.kind === 'uplink' ? 0 : 1
-      const up = enslaved ? works(nicIndex === 0 ? endA : endB) : works(endA) && works(endB)
+      // A tunnel between machines: the far end is the other machine's to judge.
+      const elsewhere = (i: 0 | 1) =>
+        options.here !== undefined && lab.nodes[link.between[i]]?.host !== options.here
+      const up = enslaved
+        ? works(nicIndex === 0 ? endA : endB)
+        : (elsewhere(0) || works(endA)) && (elsewhere(1) || works(endB))
       return judge(
         { id, hostIfname: a, guestIfname: b },
         up,

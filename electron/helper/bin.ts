@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url'
 import { helperMain } from './helper.ts'
 
-void helperMain()
+void helperMain(fileURLToPath(import.meta.url))

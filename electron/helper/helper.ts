@@ -2,8 +2,12 @@
 // stdio, one request per line. It answers only the calls of shared/api/contract.ts, checks every
 // request again against the contract (the app is not trusted more than the page), runs with a
 // cleared environment and a fixed PATH, and exits when its parent closes stdin.
+import { createHash } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
 import { createInterface } from 'node:readline'
+import { execa } from 'execa'
 import type { ErrorKind } from '../../shared/api/contract.ts'
+import { MACHINE_HELLO, type MachineFacts, MachineHello } from '../../shared/api/machine.ts'
 import { createEngine } from '../core/create-engine.ts'
 import { engineService } from '../core/service.ts'
 
@@ -30,8 +34,22 @@ const reply = (
   body: { result: unknown } | { error: { code: number; message: string; data?: unknown } },
 ) => `${JSON.stringify({ jsonrpc: '2.0', id: id ?? null, ...body })}\n`
 
-export async function runHelper(input: NodeJS.ReadableStream, output: NodeJS.WritableStream): Promise<void> {
-  const service = engineService(createEngine())
+export interface HelperOptions {
+  /**
+   * A machine of labs spread over machines (`--machine`, started over ssh by another machine's
+   * engine): the first request must be MACHINE_HELLO, which says which host of the lab this is.
+   */
+  readonly machine?: boolean
+  /** This helper's own file: its hash tells the far engine whether its copy is current. */
+  readonly self?: string
+}
+
+export async function runHelper(
+  input: NodeJS.ReadableStream,
+  output: NodeJS.WritableStream,
+  options: HelperOptions = {},
+): Promise<void> {
+  let service = options.machine ? null : engineService(createEngine())
   const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY })
   for await (const line of lines) {
     if (!line.trim()) continue
@@ -44,6 +62,17 @@ export async function runHelper(input: NodeJS.ReadableStream, output: NodeJS.Wri
     }
     if (message.jsonrpc !== '2.0') {
       output.write(reply(message.id, { error: { code: -32600, message: 'not a JSON-RPC 2.0 request' } }))
+      continue
+    }
+    if (!service) {
+      const hello = MachineHello.safeParse(message.method === MACHINE_HELLO ? message.params : undefined)
+      if (!hello.success) {
+        const why = `a machine's helper first hears ${MACHINE_HELLO} {machine: <host of the lab>}`
+        output.write(reply(message.id, { error: { code: -32600, message: why } }))
+        continue
+      }
+      service = engineService(createEngine({ machine: hello.data.machine }))
+      output.write(reply(message.id, { result: await machineFacts(options.self) }))
       continue
     }
     const outcome = await service.call(String(message.method ?? ''), message.params)
@@ -62,10 +91,30 @@ export async function runHelper(input: NodeJS.ReadableStream, output: NodeJS.Wri
 }
 
 /** As a program (`patchbay-helper`): the environment is cleared but for what the engine reads. */
-export async function helperMain(): Promise<void> {
+export async function helperMain(self?: string): Promise<void> {
   const keep = { PATCHBAY_STATE_DIR: process.env.PATCHBAY_STATE_DIR ?? '/var/lib/patchbay' }
   for (const key of Object.keys(process.env)) delete process.env[key]
   Object.assign(process.env, keep, { PATH: HELPER_PATH, LANG: 'C.UTF-8' })
-  await runHelper(process.stdin, process.stdout)
+  await runHelper(process.stdin, process.stdout, {
+    machine: process.argv.includes('--machine'),
+    ...(self ? { self } : {}),
+  })
   process.exit(0)
+}
+
+/** What the far engine checks before it trusts this machine with its part of a lab. */
+async function machineFacts(self: string | undefined): Promise<MachineFacts> {
+  const sha256 = self
+    ? createHash('sha256')
+        .update(await readFile(self))
+        .digest('hex')
+    : null
+  const ovs = await execa('ovs-vsctl', ['--timeout=5', 'show'], { reject: false, stdin: 'ignore' })
+  const vxlan = await execa('ip', ['link', 'help', 'vxlan'], { reject: false, stdin: 'ignore', all: true })
+  return {
+    sha256,
+    node: process.version,
+    ovs: ovs.exitCode === 0 ? null : ovs.stderr.trim() || `ovs-vsctl exited ${ovs.exitCode}`,
+    vxlan: /\bvxlan\b|VNI/i.test(vxlan.all ?? '') ? null : 'ip has no vxlan link type',
+  }
 }

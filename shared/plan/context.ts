@@ -27,6 +27,8 @@ export interface PlanContext {
   readonly observed: ObservedHost
   /** Link ids by link index (shared/lab/normalize.ts linkIds). */
   readonly linkIds: readonly string[]
+  /** Set when this is the part of a lab spread over machines that this machine plans (plan.ts). */
+  readonly here?: string
 }
 
 /** A reason the plan cannot be carried out. `capability` exits 3, `conflict` exits 1. */

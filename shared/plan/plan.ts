@@ -34,6 +34,11 @@ export interface PlanOptions {
   /** Where each simulated host lives (its netns and OVS database); the machine itself needs none. */
   readonly places?: Readonly<Record<string, HostPlace>>
   readonly dhcp?: DhcpPlace
+  /**
+   * This process is that machine of a lab spread over machines (hosts with ssh:): only its host is
+   * planned, in the machine's own namespace; the other machines plan their own part.
+   */
+  readonly here?: string
 }
 
 /** Stable order: by phase, then as planned (which keeps each link's ops together). */
@@ -52,6 +57,27 @@ function contexts(
 ): PlanContext[] {
   const ids = linkIds(lab.links ?? [])
   const out: PlanContext[] = []
+  if (options.here !== undefined) {
+    const seen = observed.hosts[options.here]
+    if (!lab.hosts?.[options.here]?.ssh || !seen) {
+      problems.push({
+        kind: 'capability',
+        field: `hosts.${options.here}`,
+        message: `machine ${options.here} is not a host of lab ${lab.name} reached over ssh`,
+      })
+      return out
+    }
+    out.push({
+      lab,
+      host: options.here,
+      place: LOCAL_PLACE,
+      observed: seen,
+      linkIds: ids,
+      here: options.here,
+      ...(options.dhcp ? { dhcp: options.dhcp } : {}),
+    })
+    return out
+  }
   for (const [host, spec] of [[LOCAL_HOST, { netns: false }] as const, ...Object.entries(lab.hosts ?? {})]) {
     const seen = observed.hosts[host]
     const place = host === LOCAL_HOST ? LOCAL_PLACE : options.places?.[host]
@@ -59,7 +85,9 @@ function contexts(
       problems.push({
         kind: 'capability',
         field: `hosts.${host}`,
-        message: `host ${host} is a real remote machine; only simulated hosts (netns: true) are applied`,
+        message: spec.ssh
+          ? `host ${host} is a machine reached over ssh; its part is planned there (the engine's machines calls)`
+          : `host ${host} is a real remote machine; only simulated hosts (netns: true) are applied`,
       })
       continue
     }

@@ -134,7 +134,7 @@ export function planRemovals(ctx: PlanContext): PlanPart {
     })
   }
   // DHCP clients of links that are gone (or of a lab being destroyed) release their leases first.
-  for (const client of ctx.host === LOCAL_HOST ? ctx.observed.dhcpClients : []) {
+  for (const client of ctx.host === LOCAL_HOST || ctx.host === ctx.here ? ctx.observed.dhcpClients : []) {
     if (want.dhcp.has(client.linkId)) continue
     part.ops.push(
       ...stopDhcpClient(

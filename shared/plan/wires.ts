@@ -3,6 +3,7 @@
 import { type Cidr, parseCidr } from '../lab/addresses.ts'
 import { linuxBridgeFilters, nodeHost } from '../lab/normalize.ts'
 import { isGuestPair, type WireLink } from '../lab/schema.ts'
+import { isMachine, machineAddress } from '../lab/ssh.ts'
 import { emptyPart, hostIp, ovsExec, type PlanContext, type PlanPart } from './context.ts'
 import { parseMark, wireDevices, wireMark } from './device-names.ts'
 import { planEnslave } from './enslave.ts'
@@ -47,6 +48,10 @@ export function planWires(lab: PlanContext['lab'], ctxs: readonly PlanContext[])
       part.problems.push(...enslaved.problems)
       return
     }
+    if (link.via === 'vxlan' && betweenMachines(lab, link)) {
+      planMachineTunnel(part, lab, link, index, id, names, ctxOf)
+      return
+    }
     const ends: End[] = []
     for (const i of [0, 1] as const) {
       const node = lab.nodes[link.between[i]]
@@ -72,10 +77,75 @@ export function planWires(lab: PlanContext['lab'], ctxs: readonly PlanContext[])
       })
     }
     const planner = new WirePlanner(link, index, id, ends as [End, End])
-    if (link.via === 'vxlan') planner.runTunnel(part, underlayAddresses(lab, link))
+    if (link.via === 'vxlan') planner.runSimulatedTunnel(part, underlayAddresses(lab, link))
     else planner.run(part)
   })
   return part
+}
+
+/** Both ends on machines reached over ssh, two different ones. */
+function betweenMachines(lab: PlanContext['lab'], wire: WireLink): boolean {
+  const hosts = wire.between.map((n) => (lab.nodes[n] ? nodeHost(lab.nodes[n]) : null))
+  return hosts[0] !== hosts[1] && hosts.every((h) => h !== null && isMachine(lab, h))
+}
+
+/** The VXLAN headers (outer IPv4, UDP, VXLAN, inner Ethernet): an inner frame of 1500 needs 1550. */
+const VXLAN_OVERHEAD = 50
+export const VXLAN_PORT = 4789
+
+/**
+ * A tunnel between two machines: each machine plans its own end (the other end is the other
+ * machine's), a VXLAN device from its own NIC address to the other machine's.
+ */
+function planMachineTunnel(
+  part: PlanPart,
+  lab: PlanContext['lab'],
+  wire: WireLink,
+  index: number,
+  id: string,
+  names: [string, string],
+  ctxOf: ReadonlyMap<string, PlanContext>,
+): void {
+  const hostOf = (i: 0 | 1) => nodeHost(lab.nodes[wire.between[i]]!)
+  const here = ([0, 1] as const).find((i) => ctxOf.has(hostOf(i)))
+  if (here === undefined) return
+  const ctx = ctxOf.get(hostOf(here))!
+  const node = lab.nodes[wire.between[here]]!
+  const farHost = hostOf(here === 0 ? 1 : 0)
+  const localAddress = machineAddress(lab, ctx.host)
+  const remoteAddress = machineAddress(lab, farHost)
+  if (node.kind !== 'ovs-bridge' && node.kind !== 'linux-bridge') return
+  const nic = ctx.observed.interfaces.find((i) =>
+    i.addresses.some((cidr) => cidr.split('/')[0] === localAddress),
+  )
+  if (!localAddress || !remoteAddress || !nic) {
+    part.problems.push({
+      kind: 'capability',
+      field: `hosts.${ctx.host}.address`,
+      message: `wire ${id}: machine ${ctx.host} has no NIC with the address ${localAddress ?? '(none)'}, the tunnel's underlay`,
+    })
+    return
+  }
+  const device = names[here]
+  const end: End = {
+    index: here,
+    mark: here === 0 ? 'a' : 'b',
+    node: wire.between[here],
+    kind: node.kind,
+    device,
+    ctx,
+    seen: ctx.observed.interfaces.find((x) => x.name === device),
+  }
+  new WirePlanner(wire, index, id, [end]).runTunnel(part, {
+    local: { address: localAddress, device: nic.name, mtu: nic.mtu },
+    remote: { address: remoteAddress, host: farHost },
+  })
+}
+
+/** One end of a tunnel: its NIC address (with the NIC and its MTU) and the far end's address. */
+interface TunnelEnds {
+  readonly local: { readonly address: string; readonly device: string; readonly mtu?: number }
+  readonly remote: { readonly address: string; readonly host?: string }
 }
 
 class WirePlanner {
@@ -83,7 +153,8 @@ class WirePlanner {
     private readonly wire: WireLink,
     private readonly index: number,
     private readonly id: string,
-    private readonly ends: [End, End],
+    /** Both ends; one for a tunnel between machines, whose other end the other machine plans. */
+    private readonly ends: readonly End[],
   ) {}
 
   /** An op of one end of the wire, run on that end's host. */
@@ -92,72 +163,84 @@ class WirePlanner {
   }
 
   /** Each end of the wire is its host's VXLAN device to the other's underlay address. */
-  runTunnel(part: PlanPart, underlay: ReturnType<typeof underlayAddresses>): void {
-    if (!this.owned(part)) return
+  runSimulatedTunnel(part: PlanPart, underlay: ReturnType<typeof underlayAddresses>): void {
     if (!underlay) {
-      part.problems.push({
-        kind: 'conflict',
-        field: `links[${this.index}].underlay`,
-        message: `wire ${this.id}: the two underlay uplinks need addresses of one family`,
-      })
+      if (this.owned(part))
+        part.problems.push({
+          kind: 'conflict',
+          field: `links[${this.index}].underlay`,
+          message: `wire ${this.id}: the two underlay uplinks need addresses of one family`,
+        })
       return
     }
-    for (const end of this.ends) {
-      const [local, remote] = end.index === 0 ? [underlay.a, underlay.b] : [underlay.b, underlay.a]
-      const target = hostIp(end.ctx)
-      // A tunnel whose underlay NIC is being made anew is bound to what is gone: it is made anew too.
-      const underlayThere = end.ctx.observed.interfaces.some((i) => i.name === local.device)
-      if (end.seen?.kind === 'vxlan' && underlayThere) {
-        part.ops.push(...this.repair(end))
-        continue
-      }
-      if (end.seen) {
-        part.ops.push(
-          this.op(end, {
-            action: 'veth.delete',
-            phase: Phase.removeLinks,
-            exec: { tool: 'ip', target, line: ['link', 'del', end.device] },
-            inverse: null,
-            why: `${end.device} lost its underlay ${local.device}`,
-            implies: 'drifted',
-          }),
-        )
-      }
-      part.ops.push(...this.stalePort(end))
+    if (!this.owned(part)) return
+    const [a, b] = this.ends as [End, End]
+    this.runTunnel(part, { local: underlay.a, remote: underlay.b }, a)
+    this.runTunnel(part, { local: underlay.b, remote: underlay.a }, b)
+  }
+
+  /** The VXLAN device of one end (the first, unless given), from its underlay to the other's. */
+  runTunnel(part: PlanPart, tunnel: TunnelEnds, end: End = this.ends[0]!): void {
+    if (!this.owned(part, [end])) return
+    const { local, remote } = tunnel
+    const target = hostIp(end.ctx)
+    const inside = local.mtu !== undefined ? local.mtu - VXLAN_OVERHEAD : undefined
+    const short =
+      inside !== undefined && inside < 1500 && (this.wire.mtu === undefined || this.wire.mtu > inside)
+        ? ` (warning: ${local.device}'s MTU ${local.mtu} carries frames of ${inside} inside, less than 1500)`
+        : ''
+    // A tunnel whose underlay NIC is being made anew is bound to what is gone: it is made anew too.
+    const underlayThere = end.ctx.observed.interfaces.some((i) => i.name === local.device)
+    if (end.seen?.kind === 'vxlan' && underlayThere) {
+      part.ops.push(...this.repair(end))
+      return
+    }
+    if (end.seen) {
       part.ops.push(
         this.op(end, {
-          action: 'vxlan.create',
-          phase: Phase.tunnels,
-          exec: {
-            tool: 'ip',
-            target,
-            line: [
-              'link',
-              'add',
-              end.device,
-              ...(this.wire.mtu !== undefined ? ['mtu', String(this.wire.mtu)] : []),
-              'type',
-              'vxlan',
-              'id',
-              String(this.wire.vni),
-              'local',
-              local.address,
-              'remote',
-              remote.address,
-              'dstport',
-              '4789',
-              'dev',
-              local.device,
-            ],
-          },
-          inverse: { tool: 'ip', target, line: ['link', 'del', end.device] },
-          why: `VXLAN ${this.wire.vni} from ${local.address} on host ${end.ctx.host} to ${remote.address}`,
-          implies: 'missing',
+          action: 'veth.delete',
+          phase: Phase.removeLinks,
+          exec: { tool: 'ip', target, line: ['link', 'del', end.device] },
+          inverse: null,
+          why: `${end.device} lost its underlay ${local.device}`,
+          implies: 'drifted',
         }),
-        this.plug(end, Phase.tunnels),
-        ...this.portOps(end).map((op) => ({ ...op, phase: Phase.tunnelPorts })),
       )
     }
+    part.ops.push(...this.stalePort(end))
+    part.ops.push(
+      this.op(end, {
+        action: 'vxlan.create',
+        phase: Phase.tunnels,
+        exec: {
+          tool: 'ip',
+          target,
+          line: [
+            'link',
+            'add',
+            end.device,
+            ...(this.wire.mtu !== undefined ? ['mtu', String(this.wire.mtu)] : []),
+            'type',
+            'vxlan',
+            'id',
+            String(this.wire.vni),
+            'local',
+            local.address,
+            'remote',
+            remote.address,
+            'dstport',
+            String(VXLAN_PORT),
+            'dev',
+            local.device,
+          ],
+        },
+        inverse: { tool: 'ip', target, line: ['link', 'del', end.device] },
+        why: `VXLAN ${this.wire.vni} (UDP ${VXLAN_PORT}) from ${local.address} on ${end.ctx.here ? 'machine' : 'host'} ${end.ctx.host} to ${remote.address}${remote.host ? ` on machine ${remote.host}` : ''}${short}`,
+        implies: 'missing',
+      }),
+      this.plug(end, Phase.tunnels),
+      ...this.portOps(end).map((op) => ({ ...op, phase: Phase.tunnelPorts })),
+    )
   }
 
   /** An end up, marked as this wire's, and on a Linux bridge its port (OVS ports: portOps). */
@@ -186,8 +269,8 @@ class WirePlanner {
   }
 
   /** Refuses ends whose names are taken by something not this lab's. */
-  private owned(part: PlanPart): boolean {
-    for (const end of this.ends) {
+  private owned(part: PlanPart, ends: readonly End[] = this.ends): boolean {
+    for (const end of ends) {
       const mark = parseMark(end.seen?.alias)
       const ours =
         mark?.kind === 'wire' && mark.lab === end.ctx.lab.name && mark.id === this.id && mark.end === end.mark
@@ -204,7 +287,8 @@ class WirePlanner {
   }
 
   run(part: PlanPart): void {
-    const [a, b] = this.ends
+    const [a, b] = this.ends as [End, End]
+    if (!this.owned(part)) return
     const intact =
       a.seen && b.seen && a.seen.peerIfindex === b.seen.ifindex && b.seen.peerIfindex === a.seen.ifindex
     if (intact && a.seen.kind === 'veth' && this.ends.every((e) => parseMark(e.seen?.alias) === null)) {
@@ -246,7 +330,7 @@ class WirePlanner {
   }
 
   private create(): Op[] {
-    const [a, b] = this.ends
+    const [a, b] = this.ends as [End, End]
     const mtu = this.wire.mtu !== undefined ? ['mtu', String(this.wire.mtu)] : []
     // Across hosts the far end is born in the other host's namespace (pid 1's: the machine's own).
     const far = a.ctx.host === b.ctx.host ? [] : ['netns', b.ctx.place.netns ?? '1']

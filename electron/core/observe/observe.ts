@@ -41,6 +41,8 @@ export interface ObserveDeps {
   readonly dhcpDir?: string
   /** Where the host's capabilities are kept between processes (capabilities.ts). */
   readonly capabilitiesFile?: string
+  /** This process is that machine of a lab spread over machines: only it is observed, here. */
+  readonly here?: string
 }
 
 export async function observeLab(lab: Lab, deps: ObserveDeps): Promise<Observed> {
@@ -50,9 +52,10 @@ export async function observeLab(lab: Lab, deps: ObserveDeps): Promise<Observed>
     listLabContainers(deps.containers, lab.name),
   ])
   const hosts: Record<string, ObservedHost> = {}
+  const observedHosts = deps.here !== undefined ? [deps.here] : [LOCAL_HOST, ...Object.keys(lab.hosts ?? {})]
   await Promise.all(
-    [LOCAL_HOST, ...Object.keys(lab.hosts ?? {})].map(async (host) => {
-      const place = host === LOCAL_HOST ? LOCAL_PLACE : deps.places?.[host]
+    observedHosts.map(async (host) => {
+      const place = host === LOCAL_HOST || host === deps.here ? LOCAL_PLACE : deps.places?.[host]
       if (place) hosts[host] = { ...(await observeHost(lab, host, place, netns, docker, deps)), dhcpClients }
     }),
   )
@@ -95,7 +98,7 @@ async function observeHost(
   docker: DockerView,
   deps: ObserveDeps,
 ): Promise<Omit<ObservedHost, 'dhcpClients'>> {
-  const local = host === LOCAL_HOST
+  const local = host === LOCAL_HOST || host === deps.here
   const guestNodes = Object.entries(lab.nodes).filter(
     ([, n]) => nodeHost(n) === host && (n.kind === 'container' || n.kind === 'netns'),
   )

@@ -1,0 +1,209 @@
+// One machine of a lab, reached over ssh: the helper there (copied when absent or stale, checked by
+// its sha256), told which host of the lab it is, then spoken to with the contract's calls as
+// JSON-RPC lines. Its replies are checked against the contract like any input from outside.
+import { type ChildProcess, spawn } from 'node:child_process'
+import { createHash } from 'node:crypto'
+import { mkdirSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
+import { createInterface } from 'node:readline'
+import { type ApiCall, type ApiReply, type ApiRequest, api, ErrorKind } from '../../../shared/api/contract.ts'
+import { MACHINE_HELLO, MachineFacts } from '../../../shared/api/machine.ts'
+import type { SshDestination } from '../../../shared/lab/ssh.ts'
+import { ServiceError } from '../calls.ts'
+import { CONTROL_DIR, HELPER_COMMAND, INSTALL_COMMAND, knownHostsOf, sshArgv } from './ssh-argv.ts'
+
+export interface MachineLinkOptions {
+  /** The helper bundle copied to machines (dist/electron/helper.mjs). */
+  readonly bundle: string
+  readonly controlDir?: string
+}
+
+interface Pending {
+  resolve: (value: unknown) => void
+  reject: (error: Error) => void
+}
+
+/** Whatever the answer of a machine, it is not trusted to be anything until parsed. */
+type RpcLine = { id?: unknown; result?: unknown; error?: { message?: unknown; data?: { kind?: unknown } } }
+
+export class MachineLink {
+  private child: ChildProcess | null = null
+  private readonly waiting = new Map<number, Pending>()
+  private nextId = 1
+  private stderr = ''
+  private exited: Promise<number | null> = Promise.resolve(null)
+  facts: MachineFacts | null = null
+
+  constructor(
+    readonly machine: string,
+    readonly dest: SshDestination,
+    private readonly options: MachineLinkOptions,
+  ) {}
+
+  /** `machine m1 (root@10.250.0.11)`: how every message about this machine begins. */
+  get label(): string {
+    return `machine ${this.machine} (${this.dest.user}@${this.dest.host}${this.dest.port === 22 ? '' : `:${this.dest.port}`})`
+  }
+
+  get alive(): boolean {
+    return this.child !== null
+  }
+
+  /** Connects, puts the current helper there if needed, and learns what the machine has. */
+  async open(): Promise<MachineFacts> {
+    const bundle = await readFile(this.options.bundle).catch(() => {
+      throw new ServiceError(
+        'capability',
+        `the machine helper ${this.options.bundle} is not built; run npm run build:electron`,
+      )
+    })
+    const sha256 = createHash('sha256').update(bundle).digest('hex')
+    let facts = await this.hello()
+    if (facts?.sha256 !== sha256) {
+      this.close()
+      await this.install(bundle)
+      facts = await this.hello()
+      if (facts?.sha256 !== sha256)
+        throw new ServiceError(
+          'failed',
+          `${this.label}: the helper just copied there does not answer (${this.stderr.trim().split('\n').slice(-2).join(' / ')})`,
+        )
+    }
+    this.facts = facts
+    return facts
+  }
+
+  /** Starts the helper and says hello; null when the helper there is absent or too old to answer. */
+  private async hello(): Promise<MachineFacts | null> {
+    this.start()
+    try {
+      return MachineFacts.parse(await this.send(MACHINE_HELLO, { machine: this.machine }))
+    } catch {
+      // It answered, but not the hello: a helper of another version, to be replaced.
+      if (this.child) return null
+      const code = await this.exited
+      if (code === 127 || /node: (command )?not found/.test(this.stderr))
+        throw new ServiceError('capability', `${this.label} has no Node.js: node is not on its root's PATH`)
+      // ssh itself failed (255) or was killed; else node there ran and ended: the helper is absent,
+      // not whole or of another version, and is copied again.
+      if (code === 255 || code === null) throw this.unreachable(code)
+      return null
+    }
+  }
+
+  private async install(bundle: Buffer): Promise<void> {
+    const argv = sshArgv(this.dest, INSTALL_COMMAND, this.controlDir())
+    const child = spawn(argv[0]!, argv.slice(1), { stdio: ['pipe', 'ignore', 'pipe'] })
+    let stderr = ''
+    child.stderr!.on('data', (b: Buffer) => {
+      stderr += b.toString()
+    })
+    const code = await new Promise<number | null>((resolve) => {
+      child.on('exit', resolve)
+      child.on('error', () => resolve(null))
+      child.stdin!.on('error', () => undefined)
+      child.stdin!.end(bundle)
+    })
+    if (code !== 0) {
+      this.stderr = stderr
+      throw this.unreachable(code, 'copying its helper there')
+    }
+  }
+
+  private controlDir(): string {
+    const dir = this.options.controlDir ?? CONTROL_DIR
+    mkdirSync(dir, { recursive: true, mode: 0o700 })
+    return dir
+  }
+
+  private start(): void {
+    if (this.child) return
+    const argv = sshArgv(this.dest, HELPER_COMMAND, this.controlDir())
+    const child = spawn(argv[0]!, argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'] })
+    this.stderr = ''
+    child.stderr!.on('data', (b: Buffer) => {
+      this.stderr = (this.stderr + b.toString()).slice(-4000)
+    })
+    child.stdin!.on('error', () => undefined)
+    createInterface({ input: child.stdout! }).on('line', (line) => this.hear(line))
+    this.exited = new Promise((resolve) => {
+      child.on('error', () => resolve(null))
+      child.on('exit', (code) => {
+        if (this.child === child) this.child = null
+        // Let the last lines of stderr arrive before anyone reads them.
+        setImmediate(() => {
+          const why = this.unreachable(code)
+          for (const pending of this.waiting.values()) pending.reject(why)
+          this.waiting.clear()
+          resolve(code)
+        })
+      })
+    })
+    this.child = child
+  }
+
+  private hear(line: string): void {
+    let message: RpcLine
+    try {
+      message = JSON.parse(line) as RpcLine
+    } catch {
+      return // not a reply: the helper answers in JSON lines only
+    }
+    const pending = typeof message.id === 'number' ? this.waiting.get(message.id) : undefined
+    if (!pending) return
+    this.waiting.delete(message.id as number)
+    if (message.error) {
+      const kind = ErrorKind.safeParse(message.error.data?.kind)
+      pending.reject(
+        new ServiceError(
+          kind.success ? kind.data : 'failed',
+          `${this.label}: ${String(message.error.message)}`,
+        ),
+      )
+    } else pending.resolve(message.result)
+  }
+
+  private send(method: string, params: unknown): Promise<unknown> {
+    const child = this.child
+    if (!child) return Promise.reject(this.unreachable(null))
+    return new Promise((resolve, reject) => {
+      const id = this.nextId++
+      this.waiting.set(id, { resolve, reject })
+      child.stdin!.write(`${JSON.stringify({ jsonrpc: '2.0', id, method, params })}\n`)
+    })
+  }
+
+  /** One of the contract's calls, answered by this machine's engine; the reply checked. */
+  async call<C extends ApiCall>(method: C, params: ApiRequest<C>): Promise<ApiReply<C>> {
+    if (!this.child) await this.open()
+    const reply = api[method].res.safeParse(await this.send(method, params))
+    if (!reply.success)
+      throw new ServiceError('failed', `${this.label}: its ${method} reply does not fit the contract`)
+    return reply.data as ApiReply<C>
+  }
+
+  /** Why the machine cannot be used, from what ssh said. */
+  private unreachable(code: number | null, doing = 'talking to its helper'): ServiceError {
+    const said = this.stderr.trim().split('\n').slice(-3).join(' / ')
+    if (
+      /REMOTE HOST IDENTIFICATION HAS CHANGED|Host key verification failed|No \w+ host key is known/.test(
+        this.stderr,
+      )
+    )
+      return new ServiceError(
+        'capability',
+        `${this.label}: its host key is not the one in ${knownHostsOf(this.dest)}; refused (ssh: ${said})`,
+      )
+    return new ServiceError(
+      'capability',
+      `${this.label} is unreachable while ${doing} (ssh exit ${code ?? 'signal'}${said ? `: ${said}` : ''})`,
+    )
+  }
+
+  /** Ends the helper there (its stdin closes); the multiplexed master ends on its own later. */
+  close(): void {
+    const child = this.child
+    this.child = null
+    child?.stdin?.end()
+  }
+}

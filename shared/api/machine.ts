@@ -1,0 +1,21 @@
+// The first exchange between an engine and the helper it started on a machine over ssh, before
+// the contract's calls: which host of the lab the machine is, and what the machine has.
+import { z } from 'zod'
+import { nodeNameProblem } from '../lab/names.ts'
+
+export const MACHINE_HELLO = 'machine.hello'
+
+export const MachineHello = z.object({
+  machine: z.string().refine((name) => nodeNameProblem(name) === null, 'not a host name'),
+})
+
+export const MachineFacts = z.object({
+  /** The sha256 of the helper's own file (null: it could not read itself). */
+  sha256: z.string().nullable(),
+  node: z.string(),
+  /** Why Open vSwitch does not answer there, or null when it does. */
+  ovs: z.string().nullable(),
+  /** Why the kernel's VXLAN cannot be made there, or null when it can. */
+  vxlan: z.string().nullable(),
+})
+export type MachineFacts = z.infer<typeof MachineFacts>

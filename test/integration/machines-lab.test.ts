@@ -1,0 +1,202 @@
+// The two-machine VLAN lab on real machines (the rig: each a netns + mount ns with its own sshd and
+// Open vSwitch), reached over ssh by the engine's calls: VXLAN between the machines, verify, a
+// no-op second apply, destroy back to how each machine was; a changed host key and an unreachable
+// machine mid-apply; a lab word never reaches a remote shell.
+import { readFileSync } from 'node:fs'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { execa } from 'execa'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { parse } from 'yaml'
+import { createEngine } from '../../electron/core/create-engine.ts'
+import { MachineLink } from '../../electron/core/machines/machine-link.ts'
+import { REMOTE_HELPER } from '../../electron/core/machines/ssh-argv.ts'
+import { engineService } from '../../electron/core/service.ts'
+import type { ApplyReply } from '../../shared/api/contract.ts'
+import { missingLabHost, testPrefix } from './support/lab-host.ts'
+import { onMachine, RIG_KEY, RIG_KNOWN_HOSTS, rig } from './support/rig.ts'
+
+const skipReason = await missingLabHost(['iproute2', 'ovs', 'sshd'])
+const ROOT = join(import.meta.dirname, '..', '..')
+const BUNDLE = join(ROOT, 'dist', 'electron', 'helper.mjs')
+
+/** The example lab under a unique name (its marks and state are this run's). */
+function exampleLab(name: string): Record<string, unknown> {
+  const lab = parse(readFileSync(join(ROOT, 'examples', 'two-machines-vlan.yaml'), 'utf8'))
+  return { ...lab, name }
+}
+
+/** `ip netns list`'s names, without their ids. */
+const names = (list: string) =>
+  list
+    .split('\n')
+    .map((l) => l.split(' ')[0])
+    .sort()
+
+/** What a lab can change on a machine: its links, namespaces and OVS bridges and ports. */
+async function machineState(i: number): Promise<string> {
+  const links = (await onMachine(i, ['ip', '-o', 'link', 'show'])).replace(/\s+link\/.*$/gm, '')
+  const netns = await onMachine(i, ['ip', 'netns', 'list'])
+  const ovs = await onMachine(i, ['ovs-vsctl', 'list-br'])
+  const ports = await onMachine(i, ['ovs-vsctl', '--columns=name', 'list', 'port'])
+  return [links, netns, ovs, ports].join('\n--\n')
+}
+
+/** Every process sshd started on machine I (its children that are not sshd), with argv. */
+async function startedBySshd(i: number): Promise<string[]> {
+  const out = (await execa('ps', ['-e', '-o', 'pid=,ppid=,comm=,args='])).stdout.split('\n')
+  const rows = out.map((l) => {
+    const [pid, ppid, comm, ...args] = l.trim().split(/\s+/)
+    return { pid: pid!, ppid: ppid!, comm: comm!, args: args.join(' ') }
+  })
+  const machineNet = (await execa('ip', ['netns', 'pids', `pbm-m${i}`])).stdout.split('\n')
+  const sshd = new Set(rows.filter((r) => r.comm === 'sshd' && machineNet.includes(r.pid)).map((r) => r.pid))
+  return rows.filter((r) => sshd.has(r.ppid) && r.comm !== 'sshd').map((r) => r.args)
+}
+
+describe.skipIf(skipReason !== null)('a lab over two machines reached over ssh', () => {
+  const name = `${testPrefix()}-mach`
+  const lab = exampleLab(name)
+  const service = engineService(createEngine())
+  const calls = service.calls
+
+  beforeAll(async () => {
+    // The bundle a machine gets: built from these sources (CI builds dist/ before the tests).
+    await execa(
+      'npx',
+      [
+        'esbuild',
+        'electron/helper/bin.ts',
+        '--bundle',
+        '--platform=node',
+        '--format=esm',
+        `--outfile=${BUNDLE}`,
+        "--banner:js=import { createRequire as __patchbayRequire } from 'node:module'; const require = __patchbayRequire(import.meta.url);",
+        '--log-level=warning',
+      ],
+      { cwd: ROOT },
+    )
+    await rig('down')
+    await rig('up', '2')
+  }, 120_000)
+
+  afterAll(async () => {
+    await calls.destroyLab({ lab }).catch(() => undefined)
+    service.close()
+    await rig('down')
+  }, 120_000)
+
+  it('refuses a node name with shell syntax before any connection', async () => {
+    const hostile = {
+      ...lab,
+      nodes: { ...(lab.nodes as object), 'h1;reboot': { kind: 'netns', host: 'm1' } },
+    }
+    await expect(calls.planLab({ lab: hostile })).rejects.toMatchObject({ kind: 'invalid' })
+    // Nothing reached either machine: no session was ever accepted.
+    for (const i of [1, 2]) {
+      const log = readFileSync(`/run/patchbay-machines/m${i}/sshd.log`, 'utf8')
+      expect(log).not.toContain('Accepted publickey')
+    }
+  })
+
+  it('applies across both machines over VXLAN: pings inside the VLANs, none across; again is a no-op', async () => {
+    const before = [await machineState(1), await machineState(2)]
+    const plan = await calls.planLab({ lab })
+    expect(plan.problems).toEqual([])
+    expect(new Set(plan.ops.map((op) => op.host))).toEqual(new Set(['m1', 'm2']))
+    const tunnel = plan.ops.filter((op) => op.action === 'vxlan.create')
+    expect(tunnel.map((op) => [op.host, op.argv.join(' ')])).toEqual([
+      [
+        'm1',
+        'ip link add ovs1-ovs2 type vxlan id 42 local 10.250.0.11 remote 10.250.0.12 dstport 4789 dev eth0',
+      ],
+      [
+        'm2',
+        'ip link add ovs2-ovs1 type vxlan id 42 local 10.250.0.12 remote 10.250.0.11 dstport 4789 dev eth0',
+      ],
+    ])
+    // eth0's MTU 1500 leaves 1450 inside the tunnel: the plan says so.
+    expect(tunnel[0]!.why).toContain('carries frames of 1450 inside, less than 1500')
+    const applied = (await calls.applyPlan({ planId: plan.planId })) as ApplyReply
+    expect(applied.ok).toBe(true)
+    // Each machine holds its own part: m1 has h1a and h1b, m2 has h2a and h2b.
+    expect(names(await onMachine(1, ['ip', 'netns', 'list']))).toEqual(['h1a', 'h1b'])
+    expect(names(await onMachine(2, ['ip', 'netns', 'list']))).toEqual(['h2a', 'h2b'])
+
+    const verified = await calls.verifyLab({ lab })
+    expect(verified.ok).toBe(true)
+    const reach = (from: string, to: string) =>
+      verified.pairs.find((p) => p.from === `${from}:eth1` && p.to === `${to}:eth1`)?.reachable
+    expect(reach('h1a', 'h2a')).toBe(true)
+    expect(reach('h2b', 'h1b')).toBe(true)
+    expect(reach('h1a', 'h2b')).toBe(false)
+    expect(reach('h1a', 'h1b')).toBe(false)
+    expect(verified.pairs).toHaveLength(12)
+
+    expect((await calls.planLab({ lab })).ops).toEqual([])
+    expect((await calls.statusLab({ lab })).inSync).toBe(true)
+
+    // The helper is the only program sshd started on either machine.
+    for (const i of [1, 2]) {
+      const started = await startedBySshd(i)
+      expect(started.length).toBeGreaterThan(0)
+      expect(new Set(started)).toEqual(new Set([`node ${REMOTE_HELPER} --machine`]))
+    }
+
+    const destroyed = await calls.destroyLab({ lab })
+    expect(destroyed.ok).toBe(true)
+    expect([await machineState(1), await machineState(2)]).toEqual(before)
+  }, 120_000)
+
+  it('refuses a machine whose host key is not the one known', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'pb-hostkey-'))
+    try {
+      // The rig's known-hosts file, with m1's key replaced by another one.
+      const other = join(dir, 'other')
+      await execa('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', other])
+      const otherKey = readFileSync(`${other}.pub`, 'utf8').split(' ').slice(0, 2).join(' ')
+      const known = readFileSync(RIG_KNOWN_HOSTS, 'utf8')
+        .split('\n')
+        .map((l) => (l.startsWith('10.250.0.11 ') ? `10.250.0.11 ${otherKey}` : l))
+        .join('\n')
+      await writeFile(join(dir, 'known_hosts'), known)
+      const link = new MachineLink(
+        'm1',
+        {
+          user: 'root',
+          host: '10.250.0.11',
+          port: 22,
+          identityFile: RIG_KEY,
+          knownHostsFile: join(dir, 'known_hosts'),
+        },
+        { bundle: BUNDLE, controlDir: join(dir, 'control') },
+      )
+      await expect(link.open()).rejects.toThrow(
+        /machine m1 \(root@10\.250\.0\.11\): its host key is not the one in/,
+      )
+      link.close()
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+  }, 60_000)
+
+  it('rolls back every machine when one becomes unreachable mid-apply, and says which', async () => {
+    const before = [await machineState(1), await machineState(2)]
+    const plan = await calls.planLab({ lab })
+    expect(plan.problems).toEqual([])
+    await rig('stop-sshd', '2')
+    try {
+      const applied = (await calls.applyPlan({ planId: plan.planId })) as ApplyReply
+      expect(applied.ok, JSON.stringify(applied)).toBe(false)
+      expect(applied.failed?.id).toBe('hosts.m2')
+      expect(applied.failed?.error).toMatch(/machine m2 \(root@10\.250\.0\.12\)/)
+      // m1 had applied its part; it was undone.
+      expect(applied.rolledBack.length, JSON.stringify(applied)).toBeGreaterThan(0)
+      expect(await machineState(1)).toBe(before[0])
+    } finally {
+      await rig('start-sshd', '2')
+    }
+    expect(await machineState(2)).toBe(before[1])
+  }, 120_000)
+})
