@@ -2,7 +2,7 @@
 // a netns guest by `ip netns exec NAME /bin/sh`, a container by nsenter into all its namespaces
 // (its files, hostname, processes, network) held open after its pid's start time was checked.
 // argv arrays only. close() hangs the terminal up; the shell and nsenter end with it.
-import { spawn as spawnPty } from '@lydell/node-pty'
+import type * as NodePty from '@lydell/node-pty'
 import type { Lab } from '../../shared/lab/schema.ts'
 import { ServiceError } from './calls.ts'
 import { enterTarget } from './capture.ts'
@@ -64,7 +64,9 @@ export async function openShell(engine: Engine, lab: Lab, node: string, size: Sh
   const entered = await enterNamespace(enterTarget(ns), engine.containers, 'all')
   // A container's shell is the one in its own image; a netns guest shares the machine's files.
   const argv = [...entered.prefix, '/bin/sh', '-i']
-  let pty: ReturnType<typeof spawnPty>
+  // Loaded when a shell opens: a bundle (the helper a machine runs) carries no native binary.
+  const { spawn: spawnPty } = (await import('@lydell/node-pty')) as typeof NodePty
+  let pty: ReturnType<typeof NodePty.spawn>
   try {
     pty = spawnPty(argv[0]!, argv.slice(1), {
       name: 'xterm-256color',

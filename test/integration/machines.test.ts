@@ -1,7 +1,9 @@
-// The two-machine VLAN lab on real machines (the rig: each a netns + mount ns with its own sshd and
-// Open vSwitch), reached over ssh by the engine's calls: VXLAN between the machines, verify, a
-// no-op second apply, destroy back to how each machine was; a changed host key and an unreachable
-// machine mid-apply; a lab word never reaches a remote shell.
+// Machines reached over ssh, for real. First the rig itself (build/ssh-machines.sh: N machines,
+// each a netns + mount ns with its own namespaces, OVS and sshd; idempotent; down leaves nothing).
+// Then the two-machine VLAN lab on it, reached by the engine's calls: VXLAN between the machines,
+// verify, a no-op second apply, destroy back to how each machine was; a changed host key and an
+// unreachable machine mid-apply; a lab word never reaches a remote shell. One file: the rig's
+// names are fixed, so these run one after the other.
 import { readFileSync } from 'node:fs'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -55,6 +57,78 @@ async function startedBySshd(i: number): Promise<string[]> {
   return rows.filter((r) => sshd.has(r.ppid) && r.comm !== 'sshd').map((r) => r.args)
 }
 
+/** What the rig could leave behind on this host. */
+async function leftovers(): Promise<string[]> {
+  const netns = (await execa('ip', ['netns', 'list'])).stdout.split('\n').filter((l) => l.startsWith('pbm-'))
+  const links = (await execa('ip', ['-o', 'link', 'show'])).stdout.split('\n').filter((l) => /: pbm/.test(l))
+  const mounts = (await execa('cat', ['/proc/self/mountinfo'])).stdout
+    .split('\n')
+    .filter((l) => l.includes('pbm-'))
+  const procs = (await execa('pgrep', ['-af', 'patchbay-machines'], { reject: false })).stdout
+    .split('\n')
+    .filter(Boolean)
+  const files = (
+    await execa('ls', ['-d', '/run/patchbay-machines', RIG_KEY, RIG_KNOWN_HOSTS], { reject: false })
+  ).stdout
+    .split('\n')
+    .filter(Boolean)
+  return [...netns, ...links, ...mounts, ...procs, ...files]
+}
+
+describe.skipIf(skipReason !== null)('the machine rig', () => {
+  afterAll(async () => {
+    await rig('down')
+  }, 60_000)
+
+  it('makes two machines reachable over ssh, each with its own namespaces and OVS, idempotently', async () => {
+    await rig('down')
+    expect(await rig('up', '2')).toBe('m1 root@10.250.0.11\nm2 root@10.250.0.12')
+    const holder = (await execa('cat', ['/run/patchbay-machines/m1/holder.pid'])).stdout
+    expect(await rig('up', '2')).toBe('m1 root@10.250.0.11\nm2 root@10.250.0.12')
+    // The second run kept the machine it found.
+    expect((await execa('cat', ['/run/patchbay-machines/m1/holder.pid'])).stdout).toBe(holder)
+    const ssh = (address: string, command: string) =>
+      execa('ssh', [
+        '-i',
+        RIG_KEY,
+        '-o',
+        `UserKnownHostsFile=${RIG_KNOWN_HOSTS}`,
+        '-o',
+        'StrictHostKeyChecking=yes',
+        '-o',
+        'BatchMode=yes',
+        `root@${address}`,
+        command,
+      ])
+    expect((await ssh('10.250.0.12', 'ip -4 -o addr show dev eth0')).stdout).toContain('10.250.0.12/24')
+    // Its own /run/netns: a namespace made in m1 is not seen on m2 nor on this host.
+    await onMachine(1, ['ip', 'netns', 'add', 'rigcheck'])
+    expect(await onMachine(1, ['ip', 'netns', 'list'])).toContain('rigcheck')
+    expect(await onMachine(2, ['ip', 'netns', 'list'])).not.toContain('rigcheck')
+    expect((await execa('ip', ['netns', 'list'])).stdout).not.toContain('rigcheck')
+    // Its own OVS: a bridge made in m1 is not in m2's nor in this host's database.
+    await onMachine(1, [
+      'ovs-vsctl',
+      'add-br',
+      'rigbr',
+      '--',
+      'set',
+      'bridge',
+      'rigbr',
+      'datapath_type=netdev',
+    ])
+    expect(await onMachine(1, ['ovs-vsctl', 'list-br'])).toBe('rigbr')
+    expect(await onMachine(2, ['ovs-vsctl', 'list-br'])).toBe('')
+    expect((await execa('ovs-vsctl', ['list-br'])).stdout.split('\n')).not.toContain('rigbr')
+  })
+
+  it('down leaves no namespace, link, mount, process or file behind', async () => {
+    await rig('up', '2')
+    await rig('down')
+    expect(await leftovers()).toEqual([])
+  })
+})
+
 describe.skipIf(skipReason !== null)('a lab over two machines reached over ssh', () => {
   const name = `${testPrefix()}-mach`
   const lab = exampleLab(name)
@@ -103,7 +177,7 @@ describe.skipIf(skipReason !== null)('a lab over two machines reached over ssh',
   it('applies across both machines over VXLAN: pings inside the VLANs, none across; again is a no-op', async () => {
     const before = [await machineState(1), await machineState(2)]
     const plan = await calls.planLab({ lab })
-    expect(plan.problems).toEqual([])
+    expect(plan.problems, JSON.stringify(plan.problems)).toEqual([])
     expect(new Set(plan.ops.map((op) => op.host))).toEqual(new Set(['m1', 'm2']))
     const tunnel = plan.ops.filter((op) => op.action === 'vxlan.create')
     expect(tunnel.map((op) => [op.host, op.argv.join(' ')])).toEqual([
@@ -184,7 +258,7 @@ describe.skipIf(skipReason !== null)('a lab over two machines reached over ssh',
   it('rolls back every machine when one becomes unreachable mid-apply, and says which', async () => {
     const before = [await machineState(1), await machineState(2)]
     const plan = await calls.planLab({ lab })
-    expect(plan.problems).toEqual([])
+    expect(plan.problems, JSON.stringify(plan.problems)).toEqual([])
     await rig('stop-sshd', '2')
     try {
       const applied = (await calls.applyPlan({ planId: plan.planId })) as ApplyReply
