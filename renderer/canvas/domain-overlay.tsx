@@ -4,7 +4,7 @@
 // canvas node behind everything, so it pans and zooms with the lab.
 import type { NodeProps } from '@xyflow/react'
 import { memo } from 'react'
-import { type Box, overlaps } from './geometry.ts'
+import { type Box, BoxGrid } from './geometry.ts'
 import { UNTAGGED_COLOUR, vlanColour } from './vlan-colour.ts'
 
 export interface DomainShape {
@@ -75,36 +75,6 @@ export function domainShapes(
       hulls,
     }
   })
-}
-
-/**
- * The nodes' boxes bucketed in a coarse grid, so that "does this hull cover a node outside the
- * domain" looks at the nodes near the hull, not at all of them (a drag recomputes every halo).
- */
-class BoxGrid {
-  private readonly cells = new Map<string, [string, Box][]>()
-  constructor(
-    boxes: ReadonlyMap<string, Box>,
-    private readonly size = 320,
-  ) {
-    for (const entry of boxes)
-      for (const key of this.keys(entry[1])) {
-        const cell = this.cells.get(key)
-        if (cell) cell.push(entry)
-        else this.cells.set(key, [entry])
-      }
-  }
-  private *keys(b: Box) {
-    for (let cx = Math.floor(b.x / this.size); cx <= Math.floor((b.x + b.width) / this.size); cx++)
-      for (let cy = Math.floor(b.y / this.size); cy <= Math.floor((b.y + b.height) / this.size); cy++)
-        yield `${cx},${cy}`
-  }
-  /** Whether a box for which `which` holds overlaps `area`. */
-  some(area: Box, which: (name: string) => boolean): boolean {
-    for (const key of this.keys(area))
-      for (const [name, box] of this.cells.get(key) ?? []) if (which(name) && overlaps(area, box)) return true
-    return false
-  }
 }
 
 export type DomainOverlayData = { shapes: readonly DomainShape[]; origin: { x: number; y: number } }

@@ -110,29 +110,126 @@ export function linkGeometry(
       stack.set(`${p.link}/${p.end}`, k)
     })
   }
-  const out = new Map<string, LinkGeometry>()
-  links.forEach((link, i) => {
+  // Nodes, then each label as it is placed: a label goes to the first of its places that is clear
+  // of both (a hand-drawn lab puts guests anywhere; the laid-out one leaves room at the first).
+  const grid = new BoxGrid(boxes)
+  const place = (name: string, size: { width: number; height: number }, places: Point[]): Point => {
+    // The first clear place; when none is, the one that covers least.
+    let chosen = places[0]!
+    let least = Infinity
+    for (const p of places) {
+      const covered = grid.covered(boxAround(p, size, 1))
+      if (covered < least) [chosen, least] = [p, covered]
+      if (covered === 0) break
+    }
+    grid.add(name, boxAround(chosen, size, 0))
+    return chosen
+  }
+  const ends = links.map((_, i) => {
     const from = at.get(`${i}/0`)
     const to = at.get(`${i}/1`)
-    if (!from || !to) return
+    if (!from || !to) return null
     const length = Math.hypot(to.x - from.x, to.y - from.y) || 1
-    const u = { x: (to.x - from.x) / length, y: (to.y - from.y) / length }
-    if (!link.guestLink) {
-      out.set(link.id, { from, to, label: { x: (from.x + to.x) / 2, y: (from.y + to.y) / 2 }, chip: null })
+    return { from, to, u: { x: (to.x - from.x) / length, y: (to.y - from.y) / length } }
+  })
+  const out = new Map<string, LinkGeometry>()
+  // Wires' chips first (they need the middle of a long line), then the chips at bridges' ports,
+  // then the interface labels at guests.
+  links.forEach((link, i) => {
+    const e = ends[i]
+    if (!e || link.guestLink) return
+    const label = wireLabelPlace(e.from, e.to, link, grid)
+    grid.add(`wire ${link.id}`, boxAround(label, link.label, 0))
+    out.set(link.id, { from: e.from, to: e.to, label, chip: null })
+  })
+  const chips = new Map<string, Point | null>()
+  links.forEach((link, i) => {
+    const e = ends[i]
+    if (!e || !link.guestLink) return
+    if (!link.chip) {
+      chips.set(link.id, null)
       return
     }
+    const size = link.chip
+    const d = GAP + reach(size, e.u)
+    // On its link just off the port; else straight out from the port's side, a row further each try.
+    const n = NORMAL[sideOf.get(`${i}/1`) ?? 'bottom']
+    const out1 = GAP + reach(size, n)
+    const step = Math.abs(n.y) > 0 ? size.height + GAP : size.width + GAP
+    const places = [{ x: e.to.x - e.u.x * d, y: e.to.y - e.u.y * d }]
+    // (each row also half a chip to either side along the side, past a neighbour's chip)
+    const along = { x: Math.abs(n.y) * (size.width / 2 + GAP), y: Math.abs(n.x) * (size.height / 2 + GAP) }
+    for (let j = 0; j < 3; j++) {
+      const o = { x: e.to.x + n.x * (out1 + j * step), y: e.to.y + n.y * (out1 + j * step) }
+      places.push(o, { x: o.x + along.x, y: o.y + along.y }, { x: o.x - along.x, y: o.y - along.y })
+    }
+    chips.set(link.id, place(`chip ${link.id}`, size, places))
+  })
+  links.forEach((link, i) => {
+    const e = ends[i]
+    if (!e || !link.guestLink) return
+    const { from, to, u } = e
     const k = stack.get(`${i}/0`) ?? 0
-    const out0 = GAP + reach(link.label, u) + (k * (link.label.height + GAP)) / Math.max(Math.abs(u.y), 0.35)
-    const label = { x: from.x + u.x * out0, y: from.y + u.y * out0 }
-    const chip = link.chip
-      ? (() => {
-          const d = GAP + reach(link.chip, u)
-          return { x: to.x - u.x * d, y: to.y - u.y * d }
-        })()
-      : null
-    out.set(link.id, { from, to, label, chip })
+    const pitch = (link.label.height + GAP) / Math.max(Math.abs(u.y), 0.35)
+    const out0 = GAP + reach(link.label, u) + k * pitch
+    // Along its link from the guest's port, further out each try; else on the guest's far side (a
+    // guest right under its bridge leaves no room between them); else straight out from the side.
+    const along = (j: number) => ({
+      x: from.x + u.x * (out0 + j * pitch),
+      y: from.y + u.y * (out0 + j * pitch),
+    })
+    const places: Point[] = [along(0)]
+    const n = NORMAL[sideOf.get(`${i}/0`) ?? 'top']
+    const guest = boxes.get(link.ends[0])!
+    const across = Math.abs(n.y) * guest.height + Math.abs(n.x) * guest.width
+    const out1 = GAP + reach(link.label, n)
+    for (let j = 0; j < 2; j++) {
+      const o = out1 + across + j * (link.label.height + GAP)
+      places.push({ x: from.x - n.x * o, y: from.y - n.y * o })
+    }
+    places.push(along(1), along(2))
+    for (let j = 0; j < 4; j++) {
+      const o = out1 + j * (link.label.height + GAP)
+      places.push({ x: from.x + n.x * o, y: from.y + n.y * o })
+    }
+    const label = place(`label ${link.id}`, link.label, places)
+    out.set(link.id, { from, to, label, chip: chips.get(link.id) ?? null })
   })
   return out
+}
+
+const NORMAL: Record<Side, Point> = {
+  top: { x: 0, y: -1 },
+  bottom: { x: 0, y: 1 },
+  left: { x: -1, y: 0 },
+  right: { x: 1, y: 0 },
+}
+
+const boxAround = (p: Point, size: { width: number; height: number }, margin: number): Box => ({
+  x: p.x - size.width / 2 - margin,
+  y: p.y - size.height / 2 - margin,
+  width: size.width + 2 * margin,
+  height: size.height + 2 * margin,
+})
+
+/**
+ * Where a wire's chips go: its middle, unless a node sits there (a wire passing a bridge it does
+ * not join), then the nearest point along it that is clear, so no chip ever covers a node.
+ */
+function wireLabelPlace(from: Point, to: Point, link: LinkShape, grid: BoxGrid): Point {
+  const at = (t: number) => ({ x: from.x + (to.x - from.x) * t, y: from.y + (to.y - from.y) * t })
+  const { width, height } = link.label
+  for (const t of [0.5, 0.4, 0.6, 0.3, 0.7, 0.22, 0.78, 0.15, 0.85]) {
+    const p = at(t)
+    const box = {
+      x: p.x - width / 2 - GAP,
+      y: p.y - height / 2 - GAP,
+      width: width + 2 * GAP,
+      height: height + 2 * GAP,
+    }
+    if (!grid.some(box, () => true)) return p
+  }
+  return at(0.5)
 }
 
 /** How many guest links end at each bridge: its width follows. */
@@ -147,6 +244,58 @@ export const overlaps = (a: Box, b: Box, margin = 0): boolean =>
   b.x < a.x + a.width + margin &&
   a.y < b.y + b.height + margin &&
   b.y < a.y + a.height + margin
+
+/**
+ * The nodes' boxes bucketed in a coarse grid, so that "does this area cover a node" looks at the
+ * nodes near it, not at all of them (a drag recomputes every halo and wire label).
+ */
+export class BoxGrid {
+  private readonly cells = new Map<string, [string, Box][]>()
+  constructor(
+    boxes: ReadonlyMap<string, Box>,
+    private readonly size = 320,
+  ) {
+    for (const entry of boxes)
+      for (const key of this.keys(entry[1])) {
+        const cell = this.cells.get(key)
+        if (cell) cell.push(entry)
+        else this.cells.set(key, [entry])
+      }
+  }
+  private *keys(b: Box) {
+    for (let cx = Math.floor(b.x / this.size); cx <= Math.floor((b.x + b.width) / this.size); cx++)
+      for (let cy = Math.floor(b.y / this.size); cy <= Math.floor((b.y + b.height) / this.size); cy++)
+        yield `${cx},${cy}`
+  }
+  /** Adds a box: a label placed, which later labels keep clear of. */
+  add(name: string, box: Box): void {
+    for (const key of this.keys(box)) {
+      const cell = this.cells.get(key)
+      if (cell) cell.push([name, box])
+      else this.cells.set(key, [[name, box]])
+    }
+  }
+  /** How much of `area` the boxes cover (overlaps counted once per box). */
+  covered(area: Box): number {
+    const seen = new Set<Box>()
+    let sum = 0
+    for (const key of this.keys(area))
+      for (const [, box] of this.cells.get(key) ?? []) {
+        if (seen.has(box) || !overlaps(area, box)) continue
+        seen.add(box)
+        const w = Math.min(area.x + area.width, box.x + box.width) - Math.max(area.x, box.x)
+        const h = Math.min(area.y + area.height, box.y + box.height) - Math.max(area.y, box.y)
+        sum += w * h
+      }
+    return sum
+  }
+  /** Whether a box for which `which` holds overlaps `area`. */
+  some(area: Box, which: (name: string) => boolean): boolean {
+    for (const key of this.keys(area))
+      for (const [name, box] of this.cells.get(key) ?? []) if (which(name) && overlaps(area, box)) return true
+    return false
+  }
+}
 
 /** The line under a node's name: a NIC's interface, a container's image, a bridge's address. */
 export function nodeDetail(node: LabNode): string {

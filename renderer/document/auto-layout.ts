@@ -121,9 +121,16 @@ export async function autoLayout(lab: Lab, options: LayoutOptions = {}): Promise
   for (const link of lab.links ?? [])
     if ('guest' in link) slot.set(link.guest, Math.max(slot.get(link.guest) ?? 0, labelSize(link).width + 6))
   const slotWidth = (name: string) => Math.max(sizes.get(name)!.width, slot.get(name) ?? 0)
+  const rows = guestRows(lab, names)
+  const rowOf = new Map([...rows].flatMap(([bridge, guests]) => guests.map((g) => [g, bridge] as const)))
+  const block = (bridge: string) => blockSize(sizes.get(bridge)!, rows.get(bridge) ?? [], slotWidth, sizes)
   for (const name of names) {
+    if (rowOf.has(name)) continue
     const group = groups.get(nodeHost(lab.nodes[name]!))!
-    group.children!.push({ id: name, width: slotWidth(name), height: sizes.get(name)!.height })
+    const { width, height } = rows.has(name)
+      ? block(name)
+      : { width: slotWidth(name), height: sizes.get(name)!.height }
+    group.children!.push({ id: name, width, height })
   }
   ;(lab.links ?? []).forEach((link, i) => {
     // Edges point down: an uplink above the bridge it feeds, a bridge above its guests.
@@ -135,6 +142,8 @@ export async function autoLayout(lab: Lab, options: LayoutOptions = {}): Promise
           : link.between
     const ha = nodeHost(lab.nodes[a] ?? {})
     if (!(a in lab.nodes) || !(b in lab.nodes) || ha !== nodeHost(lab.nodes[b]!)) return
+    // A guest in a bridge's row is inside that bridge's block: its links are not ELK's to place.
+    if (rowOf.has(a) || rowOf.has(b)) return
     groups.get(ha)!.edges!.push({ id: `e${i}`, sources: [a], targets: [b] })
   })
   const row = hostOrder(lab, [...groups.keys()]).map((h) => groups.get(h)!)
@@ -155,14 +164,83 @@ export async function autoLayout(lab: Lab, options: LayoutOptions = {}): Promise
   })
   const placed: Record<string, { x: number; y: number }> = {}
   for (const group of graph.children ?? [])
-    for (const child of group.children ?? [])
-      placed[child.id] = {
-        x: Math.round(
-          (group.x ?? 0) + (child.x ?? 0) + (slotWidth(child.id) - sizes.get(child.id)!.width) / 2,
-        ),
-        y: Math.round((group.y ?? 0) + (child.y ?? 0)),
-      }
+    for (const child of group.children ?? []) {
+      const x = (group.x ?? 0) + (child.x ?? 0)
+      const y = (group.y ?? 0) + (child.y ?? 0)
+      const guests = rows.get(child.id)
+      if (guests) Object.assign(placed, placeBlock(child.id, guests, { x, y }, slotWidth, sizes))
+      else
+        placed[child.id] = {
+          x: Math.round(x + (slotWidth(child.id) - sizes.get(child.id)!.width) / 2),
+          y: Math.round(y),
+        }
+    }
   return { ...lab, layout: keepPlaced(lab, placed, options.keep ?? new Set(), sizes) }
+}
+
+/**
+ * The guests laid out in a row under a bridge, by bridge: a guest whose links all lead to bridges
+ * of its own host (the usual case: one leg in one bridge) goes under the first of them, in the
+ * order of `names` (by VLAN, then name). ELK then places each bridge with its row as one block: its
+ * layered layout costs milliseconds a node, and a lab's bridges and uplinks are a tenth of its nodes.
+ */
+function guestRows(lab: Lab, names: readonly string[]): Map<string, string[]> {
+  const legs = new Map<string, string[]>()
+  const wired = new Set<string>()
+  for (const link of lab.links ?? []) {
+    if ('guest' in link) legs.set(link.guest, [...(legs.get(link.guest) ?? []), link.to])
+    else for (const end of link.between) wired.add(end)
+  }
+  const rows = new Map<string, string[]>()
+  for (const name of names) {
+    const node = lab.nodes[name]!
+    const to = legs.get(name)
+    if (RANK[node.kind] !== 2 || !to || wired.has(name)) continue
+    const sameHostBridges = to.every(
+      (b) => RANK[lab.nodes[b]?.kind ?? ''] === 1 && nodeHost(lab.nodes[b]!) === nodeHost(node),
+    )
+    if (sameHostBridges) rows.set(to[0]!, [...(rows.get(to[0]!) ?? []), name])
+  }
+  return rows
+}
+
+type Size = { width: number; height: number }
+
+/** A bridge with its row of guests below it, LAYER_GAP apart: the room their labels and chips need. */
+function blockSize(
+  bridge: Size,
+  guests: readonly string[],
+  slotWidth: (name: string) => number,
+  sizes: ReadonlyMap<string, Size>,
+): Size {
+  const row = guests.reduce((w, g) => w + slotWidth(g), 0) + NODE_GAP * (guests.length - 1)
+  const tallest = Math.max(...guests.map((g) => sizes.get(g)!.height))
+  return { width: Math.max(bridge.width, row), height: bridge.height + LAYER_GAP + tallest }
+}
+
+/** Where a block's bridge (centred on top) and its guests (each centred in its slot) go. */
+function placeBlock(
+  bridge: string,
+  guests: readonly string[],
+  at: { x: number; y: number },
+  slotWidth: (name: string) => number,
+  sizes: ReadonlyMap<string, Size>,
+): Record<string, { x: number; y: number }> {
+  const own = sizes.get(bridge)!
+  const { width } = blockSize(own, guests, slotWidth, sizes)
+  const out: Record<string, { x: number; y: number }> = {
+    [bridge]: { x: Math.round(at.x + (width - own.width) / 2), y: Math.round(at.y) },
+  }
+  const row = guests.reduce((w, g) => w + slotWidth(g), 0) + NODE_GAP * (guests.length - 1)
+  let x = at.x + (width - row) / 2
+  for (const g of guests) {
+    out[g] = {
+      x: Math.round(x + (slotWidth(g) - sizes.get(g)!.width) / 2),
+      y: Math.round(at.y + own.height + LAYER_GAP),
+    }
+    x += slotWidth(g) + NODE_GAP
+  }
+  return out
 }
 
 /**

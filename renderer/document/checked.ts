@@ -25,7 +25,7 @@ const sameContent = (a: Content, b: Content): boolean =>
 type Entry = {
   content: Content
   checked: LabCheck
-  shared: { domains?: DomainAnalysis['domains'] }
+  shared: { readonly checked: LabCheck; domains?: DomainAnalysis['domains'] }
 }
 let last: Entry | null = null
 const perLab = new WeakMap<Lab, Entry>()
@@ -42,7 +42,10 @@ function entryOf(lab: Lab): Entry {
       ? { lab: { ...last.checked.lab, layout: lab.layout }, problems: last.checked.problems }
       : last.checked
     entry = { content, checked, shared: last.shared }
-  } else entry = { content, checked: checkLab(lab), shared: {} }
+  } else {
+    const checked = checkLab(lab)
+    entry = { content, checked, shared: { checked } }
+  }
   perLab.set(lab, entry)
   last = entry
   return entry
@@ -57,3 +60,9 @@ export function labDomains(lab: Lab): DomainAnalysis['domains'] {
   shared.domains ??= checked.lab ? broadcastDomains(checked.lab).domains : []
   return shared.domains
 }
+
+/**
+ * The check of the lab's content: the same object while only positions change (its layout is the
+ * one it was first checked with). For what reads no positions and should not redraw on a drag.
+ */
+export const checkedContent = (lab: Lab): LabCheck => entryOf(lab).shared.checked

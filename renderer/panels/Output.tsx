@@ -9,7 +9,8 @@ export function Output({ client }: { client: Client }) {
   const output = useUi((s) => s.output)
   const log = useLive((s) => s.log)
   return (
-    <div className="output">
+    // Nothing to show yet: a thin strip, not 180 px of empty panel under the canvas.
+    <div className={`output${output.kind === 'none' && log.length === 0 ? ' empty' : ''}`}>
       {output.kind === 'text' && (
         <div data-output="text" className={output.failed ? 'failed' : ''}>
           <h4>{output.title}</h4>

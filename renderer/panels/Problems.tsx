@@ -1,6 +1,7 @@
 // The drawing's problems and warnings as a list; a click selects what each is about on the canvas
 // and brings it into view.
 
+import { memo, useMemo } from 'react'
 import { linkIds } from '../../shared/lab/normalize.ts'
 import type { Problem } from '../../shared/lab/problem.ts'
 import { fieldName } from '../../shared/lab/problem.ts'
@@ -11,18 +12,22 @@ import { useUi } from '../ui/store.ts'
 export function problemTarget(
   links: Parameters<typeof linkIds>[0],
   path: Problem['path'],
+  ids: readonly string[] = linkIds(links),
 ): { node: string } | { link: string; ends: string[] } | null {
   const [top, key] = path
   if (top === 'nodes' && typeof key === 'string') return { node: key }
   if (top === 'links' && typeof key === 'number' && links[key]) {
     const link = links[key]!
-    return { link: linkIds(links)[key]!, ends: 'guest' in link ? [link.guest, link.to] : [...link.between] }
+    return { link: ids[key]!, ends: 'guest' in link ? [link.guest, link.to] : [...link.between] }
   }
   return null
 }
 
-export function Problems({ problems }: { problems: readonly Problem[] }) {
-  const lab = useDocument((s) => s.lab)
+// Memoised, and reading the links rather than the lab: a drag (which changes neither the links nor
+// the problems) does not rebuild a list that may hold a thousand warnings.
+export const Problems = memo(function Problems({ problems }: { problems: readonly Problem[] }) {
+  const links = useDocument((s) => s.lab.links)
+  const ids = useMemo(() => linkIds(links ?? []), [links])
   if (problems.length === 0) return null
   const errors = problems.filter((p) => p.severity === 'error').length
   return (
@@ -33,7 +38,7 @@ export function Problems({ problems }: { problems: readonly Problem[] }) {
         {problems.length > errors ? `${problems.length - errors} warnings` : ''}
       </h4>
       {problems.map((p) => {
-        const target = problemTarget(lab.links ?? [], p.path)
+        const target = problemTarget(links ?? [], p.path, ids)
         return (
           <button
             type="button"
@@ -60,4 +65,4 @@ export function Problems({ problems }: { problems: readonly Problem[] }) {
       })}
     </div>
   )
-}
+})

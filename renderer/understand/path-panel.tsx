@@ -3,6 +3,7 @@
 import { useMemo, useState } from 'react'
 import { checkLab } from '../../shared/lab/check.ts'
 import { ApiFailure, type Client } from '../api/client.ts'
+import { checkedContent } from '../document/checked.ts'
 import { useDocument } from '../document/use-document.ts'
 import { useUi } from '../ui/store.ts'
 import { explainPath, guestInterfaces, stepBroadcast, stepUnicast } from './actions.ts'
@@ -82,8 +83,9 @@ function TraceButton({ client, from, to }: { client: Client; from: string; to: s
 }
 
 export function PathPanel({ client }: { client: Client }) {
-  const lab = useDocument((s) => s.lab)
-  const guests = useMemo(() => guestInterfaces(checkLab(lab).lab), [lab])
+  // The content's check, not the lab: a drag moving nodes does not recompute the guests.
+  const checked = useDocument((s) => checkedContent(s.lab))
+  const guests = useMemo(() => guestInterfaces(checked.lab), [checked])
   const { from: chosenFrom, to: chosenTo, setPair } = useUnderstand()
   if (guests.length < 1) return null
   const from = chosenFrom && guests.includes(chosenFrom) ? chosenFrom : guests[0]!

@@ -116,3 +116,59 @@ describe('domain halos', () => {
     ])
   })
 })
+
+describe('labels of a hand-drawn lab', () => {
+  // As a user drops them: guests nearly level with the bridge and close under it (the e2e drawing),
+  // and a wire that passes over a bridge it does not join.
+  const boxes = new Map([
+    ['ovs0', box(420, 300, 170, 44)],
+    ['c1', box(120, 370, 165)],
+    ['c2', box(420, 370, 165)],
+    ['c3', box(680, 370, 165)],
+    ['c4', box(940, 370, 165)],
+    ['far', box(1400, 300, 124, 44)],
+    ['mid', box(1100, 300, 124, 44)],
+  ])
+  const links: LinkShape[] = [
+    ...['c1', 'c2', 'c3', 'c4'].map((g) => ({
+      ...guestLink(g, 'ovs0'),
+      label: { width: 104, height: 34 },
+      chip: { width: 36, height: 16 },
+    })),
+    { id: 'ovs0~far', ends: ['ovs0', 'far'], guestLink: false, label: { width: 90, height: 19 }, chip: null },
+  ]
+  const geometry = linkGeometry(boxes, links)
+  const labelBoxes = links.flatMap((l) => {
+    const g = geometry.get(l.id)!
+    const around = (p: { x: number; y: number }, s: { width: number; height: number }, id: string) => ({
+      id,
+      ...box(p.x - s.width / 2, p.y - s.height / 2, s.width, s.height),
+    })
+    return [
+      around(g.label, l.label, `label ${l.id}`),
+      ...(g.chip ? [around(g.chip, l.chip!, `chip ${l.id}`)] : []),
+    ]
+  })
+
+  it('puts no chip or label on a node or on another', () => {
+    const onNodes = labelBoxes.flatMap((l) =>
+      [...boxes].filter(([, b]) => overlaps(l, b)).map(([n]) => `${l.id} on ${n}`),
+    )
+    expect(onNodes).toEqual([])
+    const onLabels = labelBoxes.flatMap((a, i) =>
+      labelBoxes
+        .slice(i + 1)
+        .filter((b) => overlaps(a, b))
+        .map((b) => `${a.id} on ${b.id}`),
+    )
+    expect(onLabels).toEqual([])
+  })
+
+  it('keeps each chip at its bridge and each label at its guest', () => {
+    for (const g of ['c1', 'c2', 'c3', 'c4']) {
+      const { chip, label, to, from } = geometry.get(`${g}:eth1`)!
+      expect(Math.hypot(chip!.x - to.x, chip!.y - to.y)).toBeLessThan(110)
+      expect(Math.hypot(label.x - from.x, label.y - from.y)).toBeLessThan(160)
+    }
+  })
+})
