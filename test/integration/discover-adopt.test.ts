@@ -1,8 +1,9 @@
-// `patchbay discover` and `patchbay adopt` on the real machine. The real pipework script wires
-// containers the way a user's script does; discover reads them back into a lab whose plan is
-// empty and whose domains are right. A user's own bridge is left alone by destroy until adopted.
+// `patchbay discover` and `patchbay adopt` on the real machine. The real pipework script (or, where
+// it cannot be fetched, a replay of its steps: support/pipework-steps.ts) wires containers the way
+// a user's script does; discover reads them back into a lab whose plan is empty and whose domains
+// are right. A user's own bridge is left alone by destroy until adopted.
 // The machine holds other workers' objects too: every check looks only at this test's prefix.
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { execa } from 'execa'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DomainsReply, PlanReply } from '../../shared/api/contract.ts'
@@ -10,8 +11,14 @@ import { isGuestLink, type Lab } from '../../shared/lab/schema.ts'
 import { runCli } from '../support/cli.ts'
 import { missingLabHost, PIPEWORK_SCRIPT, testPrefix } from './support/lab-host.ts'
 import { snapshot, sweep } from './support/machine.ts'
+import { pipeworkSteps } from './support/pipework-steps.ts'
 
-const skipReason = await missingLabHost(['iproute2', 'ovs', 'docker', 'pipework'])
+const skipReason = await missingLabHost(['iproute2', 'ovs', 'docker'])
+const realPipework = existsSync(PIPEWORK_SCRIPT)
+if (!realPipework)
+  console.log(
+    `discover test: no pipework at ${PIPEWORK_SCRIPT}; replaying its steps (support/pipework-steps.ts)`,
+  )
 
 /** Only this test's part of a discovered lab: its nodes, and links among them. */
 function ours(lab: Lab, name: string, keep: (node: string) => boolean): Lab {
@@ -71,7 +78,8 @@ describe.skipIf(skipReason !== null)('discover and adopt on this machine', () =>
       [br, '-i', 'eth2', c1, '10.82.0.1/24@10.82.0.254'],
       [br, '-i', 'eth2', c2, '10.82.0.2/24', '02:12:34:56:78:9a'],
     ])
-      await execa(PIPEWORK_SCRIPT, line)
+      if (realPipework) await execa(PIPEWORK_SCRIPT, line)
+      else await pipeworkSteps(line)
     const result = await runCli(['discover', '--name', prefix])
     notes = result.stderr
     expect(result.code, result.stderr).toBe(0)
