@@ -198,11 +198,13 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
 
   program
     .command('export')
-    .description('the lab as pipework command lines, or as a containerlab topology')
+    .description(
+      'the lab as pipework command lines, a containerlab topology, or a picture (svg, mermaid, dot)',
+    )
     .argument('<lab>', 'lab file, or - for standard input')
     .addOption(
       new Option('--format <format>', 'output format')
-        .choices(['pipework', 'containerlab'])
+        .choices(['pipework', 'containerlab', 'svg', 'mermaid', 'dot'])
         .default('pipework'),
     )
     .option(

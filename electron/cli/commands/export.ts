@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { ExitCode } from '../../../shared/api/exit-codes.ts'
 import { exportContainerlab } from '../../../shared/containerlab/export.ts'
+import { labDot, labMermaid, labSvg } from '../../../shared/picture/picture.ts'
 import { exportPipework } from '../../../shared/pipework/export.ts'
 import type { CliIo } from '../io.ts'
 import { loadLabArg, printProblems } from '../lab-input.ts'
@@ -14,6 +15,13 @@ export async function exportCommand(
   const loaded = await loadLabArg(io, path)
   printProblems(io, loaded.problems)
   if (!loaded.lab) return ExitCode.invalid
+  const picture = ({ svg: labSvg, mermaid: labMermaid, dot: labDot } as Record<string, typeof labSvg>)[
+    options.format
+  ]
+  if (picture) {
+    io.stdout(picture(loaded.lab))
+    return ExitCode.ok
+  }
   if (options.format === 'containerlab') {
     const out = exportContainerlab(loaded.lab)
     for (const note of out.notes) io.stderr(`not expressible in containerlab: ${note}\n`)
