@@ -138,7 +138,10 @@ remove_machine() {
   pid=$(holder_pid "$i")
   # Everything that runs inside the machine: its sshd and sessions, its OVS, what labs started
   # there (same mount namespace as the holder), then the holder itself.
-  if [ -n "$pid" ] && [ -e "/proc/$pid" ]; then
+  # The holder is only trusted while it is still the machine's: a stale pid reused by a process of
+  # this host would otherwise name the host's own mount namespace, and everything in it would die.
+  if [ -n "$pid" ] && [ -e "/proc/$pid" ] && [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = sleep ] &&
+    [ "$(readlink "/proc/$pid/ns/mnt")" != "$(readlink /proc/$$/ns/mnt)" ]; then
     mnt=$(readlink "/proc/$pid/ns/mnt")
     for p in /proc/[0-9]*; do
       [ "${p#/proc/}" = "$pid" ] && continue
