@@ -1,6 +1,8 @@
 // File and engine actions. The renderer sends the lab; the server plans; apply takes the plan id.
 import { useRef } from 'react'
 import { loadLab } from '../../shared/lab/load.ts'
+import type { Lab } from '../../shared/lab/schema.ts'
+import { labSvg } from '../../shared/picture/picture.ts'
 import { ApiFailure, type Client } from '../api/client.ts'
 import { useFile } from '../document/file.ts'
 import { newFile, openChosen, openMachine, saveFile, saveFileAs } from '../document/file-actions.ts'
@@ -9,6 +11,16 @@ import { useDocument } from '../document/use-document.ts'
 import { stopWatching } from '../live/watching.ts'
 import { useUi } from '../ui/store.ts'
 import { refreshMachine } from './StatusBar.tsx'
+
+/** The lab as an SVG file (the same picture as `patchbay export --format svg`), downloaded. */
+function exportPicture(lab: Lab): void {
+  const url = URL.createObjectURL(new Blob([labSvg(lab)], { type: 'image/svg+xml' }))
+  const a = document.createElement('a')
+  a.href = url
+  a.download = `${lab.name}.svg`
+  a.click()
+  setTimeout(() => URL.revokeObjectURL(url), 1000)
+}
 
 export function Toolbar({ client }: { client: Client }) {
   const { lab, load, undo, redo, past, future, change, endGesture, readOnly } = useDocument()
@@ -93,6 +105,14 @@ export function Toolbar({ client }: { client: Client }) {
       </button>
       <button type="button" data-action="save-as" onClick={() => saveFileAs(client)} title="Ctrl+Shift+S">
         Save As…
+      </button>
+      <button
+        type="button"
+        data-action="export-picture"
+        onClick={() => exportPicture(lab)}
+        title="Export picture: the lab as SVG, VLAN colours, trunk chips and domains"
+      >
+        Export picture
       </button>
       {readOnly !== null && (
         <span className="read-only" data-state="read-only" title={readOnly}>
