@@ -1,3 +1,4 @@
+import type { ApiCall, ApiReply, ApiRequest, OpReply } from '../../shared/api/contract.ts'
 import { ExitCode } from '../../shared/api/exit-codes.ts'
 import type { Lab } from '../../shared/lab/schema.ts'
 import type { PlanProblem } from '../../shared/plan/context.ts'
@@ -6,6 +7,7 @@ import { printable, shellLine } from '../../shared/plan/shell-words.ts'
 import { createEngine } from '../core/create-engine.ts'
 import type { Engine } from '../core/engine.ts'
 import { probeWithoutChanging } from '../core/observe/capabilities.ts'
+import { engineService, exitCodeOf, type Service } from '../core/service.ts'
 import type { CliIo } from './io.ts'
 import { loadLabArg, printProblems } from './lab-input.ts'
 
@@ -48,3 +50,32 @@ export function printPlanProblems(io: CliIo, problems: readonly PlanProblem[]): 
 
 /** An op for a person: its command shell-quoted, its reason with any control character escaped. */
 export const opLine = (op: Op): string => `${shellLine(execArgv(op.exec))}    # ${printable(op.why)}`
+
+/**
+ * Runs one call of the application service for a command, as serve and the desktop app do (so a
+ * lab over machines goes to its machines), and lets go of what the service held (their ssh links)
+ * after. A failed call is printed as `patchbay COMMAND: why` and ends with its kind's exit code.
+ */
+export async function serviceCall<C extends ApiCall>(
+  io: CliIo,
+  command: string,
+  engine: Engine,
+  call: C,
+  request: ApiRequest<C>,
+  onService?: (service: Service) => void,
+): Promise<ApiReply<C> | ExitCode> {
+  const service = engineService(engine)
+  try {
+    onService?.(service)
+    const outcome = await service.call(call, request)
+    if (outcome.ok) return outcome.reply as ApiReply<C>
+    io.stderr(`patchbay ${command}: ${printable(outcome.failure.error)}\n`)
+    for (const p of outcome.failure.problems ?? []) io.stderr(`  ${p.field}: ${printable(p.message)}\n`)
+    return exitCodeOf(outcome.failure.kind)
+  } finally {
+    service.close()
+  }
+}
+
+/** An op of a service reply for a person, as opLine says an op of the engine. */
+export const opReplyLine = (op: OpReply): string => `${shellLine(op.argv)}    # ${printable(op.why)}`

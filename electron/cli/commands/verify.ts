@@ -1,14 +1,14 @@
 import { ExitCode } from '../../../shared/api/exit-codes.ts'
 import { createEngine } from '../../core/create-engine.ts'
-import { verifyLab } from '../../core/verify.ts'
-import { labOrExit } from '../engine-input.ts'
+import { labOrExit, serviceCall } from '../engine-input.ts'
 import type { CliIo } from '../io.ts'
 
+/** `patchbay verify LAB`: the service's verifyLab (a lab over machines pings from its machines). */
 export async function verifyCommand(io: CliIo, path: string, options: { json?: boolean }): Promise<ExitCode> {
   const lab = await labOrExit(io, path)
   if (typeof lab === 'number') return lab
-  const engine = createEngine()
-  const report = await verifyLab(lab, { run: engine.run, containers: engine.containers })
+  const report = await serviceCall(io, 'verify', createEngine(), 'verifyLab', { lab })
+  if (typeof report === 'number') return report
   if (options.json) {
     io.stdout(`${JSON.stringify(report)}\n`)
   } else {
