@@ -12,6 +12,7 @@ import { type RunningServer, serve } from '../../electron/serve/server.ts'
 import { loadLab } from '../../shared/lab/load.ts'
 import { missingLabHost } from '../integration/support/lab-host.ts'
 import { launchChromium } from '../support/chromium.ts'
+import { pairsOverlapping, rects } from '../support/dom-rects.ts'
 import { scenariosDir } from '../support/scenarios.ts'
 
 const skipReason = await missingLabHost(['chromium'])
@@ -19,8 +20,6 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
 const rendererDir = join(root, 'dist', 'renderer')
 const examplesDir = join(root, 'examples')
 const shots = join(root, 'test-results', 'canvas')
-
-type Rect = { x: number; y: number; width: number; height: number; id: string }
 
 /** Every example lab, by file name (examples/ first; the seed scenarios where it has none). */
 function exampleLabs(): Map<string, string> {
@@ -50,22 +49,6 @@ async function openLab(page: Page, path: string) {
     .toBe(true)
   return lab
 }
-
-const rects = (page: Page, selector: string, attribute: string): Promise<Rect[]> =>
-  page.locator(selector).evaluateAll(
-    (els, attr) =>
-      els.map((e) => {
-        const r = e.getBoundingClientRect()
-        return { x: r.x, y: r.y, width: r.width, height: r.height, id: e.getAttribute(attr as string) ?? '' }
-      }),
-    attribute,
-  )
-
-const overlap = (a: Rect, b: Rect) =>
-  a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height
-
-const pairsOverlapping = (as: Rect[], bs: Rect[]) =>
-  as.flatMap((a) => bs.filter((b) => b !== a && overlap(a, b)).map((b) => `${a.id} × ${b.id}`))
 
 describe.skipIf(skipReason !== null)('a lab opened on the canvas', () => {
   let server: RunningServer
