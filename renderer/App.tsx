@@ -12,6 +12,7 @@ import { Palette } from './panels/Palette.tsx'
 import { Problems } from './panels/Problems.tsx'
 import { StatusBar } from './panels/StatusBar.tsx'
 import { Toolbar } from './panels/Toolbar.tsx'
+import { SessionDock } from './sessions/session-dock.tsx'
 import { ContextMenu } from './ui/context-menu.tsx'
 import { useEditorFiles } from './ui/editor-files.ts'
 import { ShortcutHelp } from './ui/help.tsx'
@@ -85,6 +86,7 @@ export function App({ client }: { client: Client }) {
             <Legend client={client} />
           </div>
         </div>
+        <SessionDock client={client} />
         <Output client={client} />
         <ContextMenu />
         <ShortcutHelp />

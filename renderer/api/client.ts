@@ -8,6 +8,8 @@ import {
   api,
   EditorEvent,
   LiveEvent,
+  SessionEvent,
+  type SessionRequest,
 } from '../../shared/api/contract.ts'
 
 export class ApiFailure extends Error {
@@ -26,6 +28,17 @@ export interface Client {
   watch(lab: unknown, onEvent: (event: LiveEvent) => void): () => void
   /** Editor events: a lab file changed on disk, the desktop app's File menu. Checked on arrival. */
   onEditorEvent(listener: (event: EditorEvent) => void): () => void
+  /**
+   * A channel for captures and shells (serve's authenticated WebSocket, where the engine runs).
+   * Absent where the page cannot have them: the menu items that open them are then absent too.
+   */
+  sessions?(onEvent: (event: SessionEvent) => void): SessionChannel
+}
+
+/** One socket's sessions: what is sent before it opens is sent once it does; close ends them all. */
+export interface SessionChannel {
+  send(request: SessionRequest): void
+  close(): void
 }
 
 /** A message of a live stream, parsed: what does not fit the contract becomes an error event. */
@@ -89,6 +102,38 @@ export function httpClient(token: string, origin = window.location.origin): Clie
         }
       }
       return () => ws.close()
+    },
+    sessions(onEvent) {
+      const ws = new WebSocket(`${origin.replace(/^http/, 'ws')}/ws?token=${encodeURIComponent(token)}`)
+      const waiting: string[] = []
+      ws.onopen = () => {
+        for (const message of waiting.splice(0)) ws.send(message)
+      }
+      ws.onmessage = (m) => {
+        let message: unknown
+        try {
+          message = JSON.parse(String(m.data))
+        } catch {
+          message = null
+        }
+        const parsed = SessionEvent.safeParse(message)
+        onEvent(
+          parsed.success
+            ? parsed.data
+            : { type: 'error', error: 'a session event that does not fit the contract' },
+        )
+      }
+      ws.onclose = (e) => {
+        if (e.code !== 1000) onEvent({ type: 'error', error: `the connection closed (${e.code})` })
+      }
+      return {
+        send(request) {
+          const message = JSON.stringify(request)
+          if (ws.readyState === WebSocket.OPEN) ws.send(message)
+          else if (ws.readyState === WebSocket.CONNECTING) waiting.push(message)
+        },
+        close: () => ws.close(1000),
+      }
     },
   }
 }

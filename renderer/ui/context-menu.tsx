@@ -5,6 +5,7 @@ import { linkIds } from '../../shared/lab/normalize.ts'
 import { deleteSelection, duplicate, duplicateLink, paintVlan, setNodeVlan } from '../document/commands.ts'
 import { toggleLinkState } from '../document/link-commands.ts'
 import { useDocument } from '../document/use-document.ts'
+import { CaptureMenuItem, ShellMenuItem } from '../sessions/menu-items.tsx'
 import { PathMenuItems } from '../understand/path-panel.tsx'
 import { useUi } from './store.ts'
 
@@ -51,6 +52,8 @@ export function ContextMenu() {
         Inspect
       </button>
       {menu.node && <PathMenuItems node={menu.node} close={close} />}
+      {menu.node && <ShellMenuItem node={menu.node} close={close} />}
+      {menu.link && <CaptureMenuItem link={menu.link} close={close} />}
       {menu.link && (
         <button
           type="button"

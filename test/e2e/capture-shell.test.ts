@@ -1,0 +1,177 @@
+// Capture and shell panels in the editor, in Chromium against a real `serve` as root: a small lab is
+// applied, a guest link's context menu opens a live packet list that fills with ICMP while a guest
+// pings (from the test, in the lab's own namespace), Stop ends tcpdump (none left in /proc); a
+// guest's context menu opens a terminal in its namespace, and closing the panel ends the shell.
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { execa } from 'execa'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createEngine } from '../../electron/core/create-engine.ts'
+import { engineService } from '../../electron/core/service.ts'
+import { type RunningServer, serve } from '../../electron/serve/server.ts'
+import { missingLabHost, testPrefix } from '../integration/support/lab-host.ts'
+import { sweep } from '../integration/support/machine.ts'
+import { launchChromium } from '../support/chromium.ts'
+import { runCli } from '../support/cli.ts'
+
+const skipReason = await missingLabHost(['iproute2', 'chromium'])
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
+const rendererDir = join(root, 'dist', 'renderer')
+const shots = join(root, 'test-results', 'e2e')
+
+/** tcpdump processes whose command line mentions `word` (the lab's own device names are unique). */
+function tcpdumpsOn(word: string): string[] {
+  const found: string[] = []
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ')
+      if (cmdline.includes('tcpdump') && cmdline.includes(word)) found.push(`${pid}: ${cmdline}`)
+    } catch {
+      // ended meanwhile
+    }
+  }
+  return found
+}
+
+/** Processes whose network namespace is the named one (ip netns exec execs into the shell). */
+function processesInNetns(name: string): string[] {
+  const netns = statSync(`/run/netns/${name}`).ino
+  const found: string[] = []
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      if (statSync(`/proc/${pid}/ns/net`).ino === netns)
+        found.push(`${pid}: ${readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ')}`)
+    } catch {
+      // ended meanwhile
+    }
+  }
+  return found
+}
+
+describe.skipIf(skipReason !== null)('capture and shell panels in the editor', () => {
+  const p = testPrefix()
+  const dir = mkdtempSync(join(tmpdir(), 'pb-capture-e2e-'))
+  const file = join(dir, `${p}.yaml`)
+  const [s, a, b] = [`${p}s`, `${p}a`, `${p}b`] as const
+  const hostEnd = `${p}pa`
+  writeFileSync(
+    file,
+    `patchbay: 1
+name: ${p}-capture
+nodes:
+  ${s}: { kind: linux-bridge }
+  ${a}: { kind: netns }
+  ${b}: { kind: netns }
+links:
+  - { guest: ${a}, to: ${s}, ip: 10.219.0.1/24, hostIfname: ${hostEnd} }
+  - { guest: ${b}, to: ${s}, ip: 10.219.0.2/24, hostIfname: ${p}pb }
+layout:
+  ${s}: { x: 300, y: 60 }
+  ${a}: { x: 140, y: 260 }
+  ${b}: { x: 460, y: 260 }
+`,
+  )
+  let server: RunningServer
+  let browser: Browser
+  let page: Page
+
+  beforeAll(async () => {
+    if (!existsSync(join(rendererDir, 'index.html')))
+      throw new Error('the renderer is not built: run `npm run build:renderer`')
+    mkdirSync(shots, { recursive: true })
+    const applied = await runCli(['apply', file])
+    expect(applied.code, applied.stderr).toBe(0)
+    server = await serve({
+      service: engineService(createEngine({ stateDir: `/tmp/patchbay-test-state/${p}` })),
+      staticDir: rendererDir,
+    })
+    browser = await launchChromium()
+    page = await browser.newPage({ viewport: { width: 1600, height: 1000 } })
+    page.on('dialog', (dialog) => void dialog.accept())
+    await page.goto(server.url)
+    await page.waitForSelector('[data-node-id]')
+    await page.locator('input[type=file]').setInputFiles(file)
+    await page.waitForSelector(`[data-node-id="${b}"]`)
+    await page.waitForSelector('.canvas[data-settled="true"]')
+  }, 120_000)
+
+  afterAll(async () => {
+    await browser?.close()
+    await server?.close()
+    try {
+      await runCli(['destroy', file])
+    } finally {
+      await sweep(p)
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }, 120_000)
+
+  it('fills a packet list with the ICMP of a guest ping, stops tcpdump, downloads the pcap', async () => {
+    await page.locator(`[data-link-label="${a}:eth1"]`).click({ button: 'right' })
+    await page.locator('[data-menu-action="capture"]').click()
+    const panel = page.locator(`[data-capture-panel="${a}:eth1"]`)
+    await panel.waitFor()
+    // tcpdump runs once the server has started it on the link's host end.
+    await expect.poll(() => tcpdumpsOn(hostEnd).length, { timeout: 15_000 }).toBeGreaterThan(0)
+    await execa('ip', ['netns', 'exec', a, 'ping', '-n', '-c', '3', '-i', '0.3', '-W', '1', '10.219.0.2'], {
+      reject: false,
+    })
+    const icmp = panel.locator('[data-packet-row][data-protocol="ICMP"]')
+    await expect.poll(() => icmp.count(), { timeout: 15_000 }).toBeGreaterThanOrEqual(6)
+    const first = await icmp.first().locator('td').allTextContents()
+    expect(first.slice(2, 4)).toEqual(['10.219.0.1', '10.219.0.2'])
+    expect(first[6]).toMatch(/echo request/)
+    await page.screenshot({ path: join(shots, 'capture-panel.png') })
+
+    await panel.locator('[data-action="capture-stop"]').click()
+    await expect.poll(() => panel.getAttribute('data-capture-state'), { timeout: 10_000 }).toBe('ended')
+    await expect.poll(() => tcpdumpsOn(hostEnd), { timeout: 10_000 }).toEqual([])
+
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      panel.locator('[data-action="capture-download"]').click(),
+    ])
+    expect(download.suggestedFilename()).toBe(`${a}_eth1.pcap`)
+    const saved = readFileSync((await download.path())!)
+    expect(saved.readUInt32LE(0)).toBe(0xa1b2c3d4)
+    expect(saved.length).toBeGreaterThan(24 + 6 * (16 + 98))
+    await panel.locator('[data-action="capture-close"]').click()
+    expect(await panel.count()).toBe(0)
+  }, 60_000)
+
+  it('opens a shell on a netns guest that runs in its namespace, and closing it ends the shell', async () => {
+    await page.locator(`[data-node-id="${a}"]`).click({ button: 'right' })
+    await page.locator('[data-menu-action="shell"]').click()
+    const panel = page.locator(`[data-shell-panel="${a}"]`)
+    await panel.locator('.xterm').waitFor()
+    const text = () => panel.locator('.xterm-rows').innerText()
+    await expect.poll(text, { timeout: 15_000 }).toMatch(/[#$]/)
+    await panel.locator('.xterm').click()
+    await page.keyboard.type('ip -o link\n')
+    await expect.poll(text, { timeout: 10_000 }).toMatch(/\d+: eth1@/)
+    await page.screenshot({ path: join(shots, 'shell-panel.png') })
+    expect(processesInNetns(a).join('\n')).toMatch(/\/bin\/sh/)
+    await panel.locator('[data-action="shell-close"]').click()
+    expect(await panel.count()).toBe(0)
+    await expect.poll(() => processesInNetns(a), { timeout: 10_000 }).toEqual([])
+  }, 60_000)
+
+  it('offers no shell on a bridge', async () => {
+    await page.locator(`[data-node-id="${s}"]`).click({ button: 'right' })
+    await page.waitForSelector(`[data-context-menu="${s}"]`)
+    expect(await page.locator('[data-menu-action="shell"]').count()).toBe(0)
+    await page.keyboard.press('Escape')
+  })
+})
