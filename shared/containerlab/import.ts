@@ -222,14 +222,45 @@ function patchbayVars(raw: Record<string, unknown>): Record<string, unknown> {
   return mine && typeof mine === 'object' ? { ...(mine as Record<string, unknown>) } : {}
 }
 
+/**
+ * A link's own addresses, added to those the node's `exec` lines give: the brief form's
+ * `ipv4: [a, b]` / `ipv6: [a, b]` (one per endpoint, in order) and an extended endpoint's
+ * `ipv4` / `ipv6`. An empty string leaves that endpoint without one.
+ */
+function withEndpointAddresses(
+  raw: Record<string, unknown>,
+  ipsOf: (node: string, ifname: string) => string[] | undefined,
+): (node: string, ifname: string) => string[] | undefined {
+  const ends = Array.isArray(raw.endpoints) ? raw.endpoints : raw.endpoint !== undefined ? [raw.endpoint] : []
+  const own = new Map<string, string[]>()
+  ends.forEach((value, i) => {
+    const end = endOf(value)
+    if (!end) return
+    const cidrs: string[] = []
+    for (const family of ['ipv4', 'ipv6'] as const) {
+      const perLink = Array.isArray(raw[family]) ? (raw[family] as unknown[])[i] : undefined
+      const perEnd =
+        value && typeof value === 'object' ? (value as Record<string, unknown>)[family] : undefined
+      for (const cidr of [perLink, perEnd]) if (typeof cidr === 'string' && cidr !== '') cidrs.push(cidr)
+    }
+    if (cidrs.length > 0) own.set(`${end.node}:${end.ifname}`, cidrs)
+  })
+  if (own.size === 0) return ipsOf
+  return (node, ifname) => {
+    const all = [...(ipsOf(node, ifname) ?? []), ...(own.get(`${node}:${ifname}`) ?? [])]
+    return all.length > 0 ? all : undefined
+  }
+}
+
 function mapLink(
   raw: Record<string, unknown>,
   nodes: Record<string, LabNode>,
-  ipsOf: (node: string, ifname: string) => string[] | undefined,
+  execIps: (node: string, ifname: string) => string[] | undefined,
   note: (message: string) => void,
 ): { links: LabLink[]; newNodes: [string, LabNode][] } {
   const none = { links: [], newNodes: [] }
   const type = typeof raw.type === 'string' ? raw.type : 'veth'
+  const ipsOf = withEndpointAddresses(raw, execIps)
   const mtu = typeof raw.mtu === 'number' ? { mtu: raw.mtu } : {}
   const vars = patchbayVars(raw)
   const otherVars = Object.keys((raw.vars as object | undefined) ?? {}).filter((k) => k !== 'patchbay')

@@ -137,6 +137,36 @@ describe('containerlab import', () => {
     expect(notes).toContainEqual({ line, message: expect.stringContaining(message) })
   })
 
+  it("takes addresses from a brief link's ipv4/ipv6 and an extended endpoint's, beside exec lines", () => {
+    const { lab, errors } = importContainerlab(`name: a
+topology:
+  nodes:
+    r1: { kind: linux, image: alpine:3, exec: [ip addr add 10.0.0.1/24 dev eth1] }
+    r2: { kind: linux, image: alpine:3 }
+    sw: { kind: ovs-bridge }
+  links:
+    - endpoints: ["r1:eth1", "r2:eth1"]
+      ipv4: ["", 10.0.0.2/24]
+      ipv6: [fd00::1/64, fd00::2/64]
+    - type: veth
+      endpoints:
+        - { node: r2, interface: eth2, ipv4: 10.0.1.2/24, ipv6: fd01::2/64 }
+        - { node: sw, interface: r2-eth2 }
+`)
+    expect(errors).toEqual([])
+    expect(lab.links).toEqual([
+      {
+        between: ['r1', 'r2'],
+        ifnames: ['eth1', 'eth1'],
+        ips: [
+          ['10.0.0.1/24', 'fd00::1/64'],
+          ['10.0.0.2/24', 'fd00::2/64'],
+        ],
+      },
+      { guest: 'r2', to: 'sw', ifname: 'eth2', hostIfname: 'r2-eth2', ip: ['10.0.1.2/24', 'fd01::2/64'] },
+    ])
+  })
+
   it('is told apart from a pipework script by its content or its name', () => {
     expect(looksLikeContainerlab(mapped)).toBe(true)
     expect(looksLikeContainerlab('pipework br0 c1 10.0.0.1/24\n')).toBe(false)
