@@ -80,7 +80,7 @@ export function App({ client }: { client: Client }) {
           <Palette />
           <Canvas />
           <div className="side">
-            <ExercisePanel />
+            <ExercisePanel client={client} />
             <Inspector client={client} />
             <PathPanel client={client} />
             <Legend client={client} />

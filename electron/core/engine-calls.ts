@@ -11,6 +11,7 @@ import { parseMark } from '../../shared/plan/device-names.ts'
 import { applyReply } from './apply-reply.ts'
 import { bridgeTables } from './bridge-tables.ts'
 import { type EngineCalls, labOf, type ProgressEvent, ServiceError } from './calls.ts'
+import { checkLab } from './check-call.ts'
 import { discoverMachine, machineLabName } from './discover.ts'
 import type { Engine } from './engine.ts'
 import { breakLab } from './exercise-break.ts'
@@ -125,6 +126,7 @@ export function engineCalls(engine: Engine, onProgress: (event: ProgressEvent) =
     explainLab: async ({ lab: input, from, to, observed }) =>
       explainLab(engine, labOf(input), from, to, observed === true),
     traceLab: async ({ lab: input, from, to }) => traceLab(engine, labOf(input), from, to),
+    checkLab: async ({ lab: input, observed }) => checkLab(engine, labOf(input), observed === true),
     breakLab: async ({ lab: input }) => {
       const lab = labOf(input)
       const { kind, link, device, description } = await breakLab(engine, lab)

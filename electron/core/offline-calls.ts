@@ -11,6 +11,7 @@ import type { ObservedHost } from '../../shared/plan/observed.ts'
 import { planLab } from '../../shared/plan/plan.ts'
 import { defaultStateDir } from './apply/state-file.ts'
 import { type EngineCalls, labOf, ServiceError } from './calls.ts'
+import { checkLab } from './check-call.ts'
 import { explainLab } from './explain-call.ts'
 
 /** A machine as a plan assumes it when it may not look: empty, with the features of a common kernel. */
@@ -80,6 +81,8 @@ export function offlineCalls(reason: string): EngineCalls {
     explainLab: async ({ lab: input, from, to, observed }) =>
       observed ? refuse() : explainLab(null, labOf(input), from, to, false),
     traceLab: refuse,
+    // Without the engine the drawing is all there is; the reply says so.
+    checkLab: async ({ lab: input, observed }) => checkLab(null, labOf(input), observed === true),
     bridgeTables: refuse,
     breakLab: refuse,
     discoverMachine: refuse,

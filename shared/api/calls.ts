@@ -9,6 +9,7 @@ export const API_CALLS = [
   'verifyLab',
   'explainLab',
   'traceLab',
+  'checkLab',
   'breakLab',
   'bridgeTables',
   'discoverMachine',

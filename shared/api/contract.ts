@@ -256,6 +256,15 @@ export const BridgeTable = z.object({
 })
 export type BridgeTable = z.infer<typeof BridgeTable>
 
+/** An exercise's goals graded (`patchbay check`), from the machine when applied or from the drawing. */
+export const CheckReply = z.object({
+  ok: z.boolean(),
+  gradedFrom: z.enum(['drawing', 'machine']),
+  note: z.string(),
+  goals: z.array(z.object({ goal: z.string(), ok: z.boolean(), why: z.string() })),
+})
+export type CheckReply = z.infer<typeof CheckReply>
+
 /** One L2 fault `exercise break` injected: the editor keeps it hidden until asked to reveal it. */
 export const BreakReply = z.object({
   lab: z.string(),
@@ -322,6 +331,8 @@ export const api = {
   },
   /** Real frames: tcpdump on every port of the applied lab while A sends one ARP request and one ping to B. */
   traceLab: { req: z.object({ lab: z.unknown(), from: GuestArg, to: GuestArg }), res: TraceReply },
+  /** Grades the lab's exercise goals: from the machine when `observed` and applied (root), else the drawing. */
+  checkLab: { req: z.object({ lab: z.unknown(), observed: z.boolean().optional() }), res: CheckReply },
   /** Injects one random L2 fault into the applied lab, on what it owns (apply repairs it). */
   breakLab: { req: z.object({ lab: z.unknown() }), res: BreakReply },
   /** Each bridge's learned MAC table and its ports' VLAN membership, as the machine holds them. */

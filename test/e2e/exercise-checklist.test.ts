@@ -1,18 +1,20 @@
-// An exercise as a student meets it, in Chromium against a real `serve`, without root: the broken
-// trunk exercise opens with its goals as a checklist (two unmet, each saying why), a goal explains
-// its path on the canvas, and fixing the trunk in the inspector turns every goal green at once.
-import { existsSync, mkdirSync } from 'node:fs'
+// An exercise as a student meets it, in Chromium against a real `serve`: the broken trunk exercise
+// opens with its goals as a checklist (two unmet, each saying why), a goal explains its path on the
+// canvas, fixing the trunk in the inspector turns every goal green at once, and once applied the
+// same goals graded on the machine (checkLab) are green too.
+import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createEngine } from '../../electron/core/create-engine.ts'
-import { engineService } from '../../electron/core/service.ts'
+import { engineService, type Service } from '../../electron/core/service.ts'
 import { type RunningServer, serve } from '../../electron/serve/server.ts'
+import { loadLab } from '../../shared/lab/load.ts'
 import { missingLabHost } from '../integration/support/lab-host.ts'
 import { launchChromium } from '../support/chromium.ts'
 
-const skipReason = await missingLabHost(['chromium'])
+const skipReason = await missingLabHost(['chromium', 'iproute2', 'ovs'])
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
 const rendererDir = join(root, 'dist', 'renderer')
 const shots = join(root, 'test-results', 'understand')
@@ -24,17 +26,17 @@ const goals = (page: Page) =>
 
 describe.skipIf(skipReason !== null)('an exercise checklist turning green', () => {
   let server: RunningServer
+  let service: Service
   let browser: Browser
   let page: Page
+  const exerciseFile = join(root, 'examples', 'exercises', '3-fix-broken-trunk.yaml')
 
   beforeAll(async () => {
     if (!existsSync(join(rendererDir, 'index.html')))
       throw new Error('the renderer is not built: run `npm run build:renderer`')
     mkdirSync(shots, { recursive: true })
-    server = await serve({
-      service: engineService(createEngine({ stateDir: '/tmp/patchbay-test-state/exercise' })),
-      staticDir: rendererDir,
-    })
+    service = engineService(createEngine({ stateDir: '/tmp/patchbay-test-state/exercise' }))
+    server = await serve({ service, staticDir: rendererDir })
     browser = await launchChromium()
     page = await browser.newPage({ viewport: { width: 1600, height: 1000 } })
     page.on('dialog', (dialog) => void dialog.accept())
@@ -43,6 +45,8 @@ describe.skipIf(skipReason !== null)('an exercise checklist turning green', () =
   })
 
   afterAll(async () => {
+    // Whatever the page did, the exercise's lab leaves nothing on the machine.
+    await service?.call('destroyLab', { lab: loadLab(readFileSync(exerciseFile, 'utf8')).lab })
     await browser?.close()
     await server?.close()
   })
@@ -50,9 +54,7 @@ describe.skipIf(skipReason !== null)('an exercise checklist turning green', () =
   it('opens the broken-trunk exercise with two goals unmet, each saying why', async () => {
     // The demo lab has no exercise: no checklist.
     expect(await page.locator('[data-panel="exercise"]').count()).toBe(0)
-    await page
-      .locator('input[type=file]')
-      .setInputFiles(join(root, 'examples', 'exercises', '3-fix-broken-trunk.yaml'))
+    await page.locator('input[type=file]').setInputFiles(exerciseFile)
     await page.waitForSelector('[data-panel="exercise"]')
     await page.waitForSelector('.canvas[data-settled="true"]')
     expect(await goals(page)).toEqual([
@@ -89,5 +91,29 @@ describe.skipIf(skipReason !== null)('an exercise checklist turning green', () =
     ])
     expect(await page.locator('[data-goal-why]').count()).toBe(0)
     await page.screenshot({ path: join(shots, '09-exercise-met.png') })
+  })
+
+  it('applied, the goals graded on the machine are green as well', async () => {
+    // Before applying there is nothing on the machine to grade: it says so and grades the drawing.
+    await page.locator('[data-action="check-machine"]').click()
+    await page.waitForSelector('[data-machine-check="drawing"]')
+    expect(await page.locator('[data-machine-check] .exercise-source').textContent()).toBe(
+      'graded from the drawing (the lab is not applied)',
+    )
+    await page.locator('[data-action="apply"]').click()
+    await page.waitForSelector('[data-output="plan"] [data-plan-group="create"]')
+    await page.locator('[data-action="run-plan"]').click()
+    await expect
+      .poll(() => page.locator('[data-output="text"] h4').textContent(), { timeout: 60_000 })
+      .toMatch(/^applied: \d+ ops/)
+    await page.locator('[data-action="check-machine"]').click()
+    await page.waitForSelector('[data-machine-check="machine"]', { timeout: 30_000 })
+    expect(await page.locator('[data-machine-check]').getAttribute('data-machine-check-ok')).toBe('true')
+    expect(
+      await page
+        .locator('[data-machine-goal-ok]')
+        .evaluateAll((els) => els.map((e) => e.getAttribute('data-machine-goal-ok'))),
+    ).toEqual(['true', 'true', 'true', 'true'])
+    await page.screenshot({ path: join(shots, '10-exercise-met-on-machine.png') })
   })
 })
