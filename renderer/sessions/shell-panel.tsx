@@ -56,10 +56,8 @@ export function ShellPanel({ client, id, node }: { client: Client; id: string; n
         void navigator.clipboard?.writeText(term.getSelection())
         return false
       }
-      if (e.code === 'KeyV') {
-        void navigator.clipboard?.readText().then((text) => term.paste(text))
-        return false
-      }
+      // Chromium pastes on Ctrl+Shift+V itself (a paste event xterm takes): only keep the key from the shell.
+      if (e.code === 'KeyV') return false
       return true
     })
     const resized = new ResizeObserver(() => fit.fit())

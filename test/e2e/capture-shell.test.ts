@@ -125,11 +125,13 @@ layout:
     await panel.waitFor()
     // tcpdump runs once the server has started it on the link's host end.
     await expect.poll(() => tcpdumpsOn(hostEnd).length, { timeout: 15_000 }).toBeGreaterThan(0)
-    await execa('ip', ['netns', 'exec', a, 'ping', '-n', '-c', '3', '-i', '0.3', '-W', '1', '10.219.0.2'], {
-      reject: false,
-    })
+    // tcpdump can be listed a moment before it listens: ping until three echoes (six rows) are in.
     const icmp = panel.locator('[data-packet-row][data-protocol="ICMP"]')
-    await expect.poll(() => icmp.count(), { timeout: 15_000 }).toBeGreaterThanOrEqual(6)
+    for (let i = 0; i < 20 && (await icmp.count()) < 6; i++)
+      await execa('ip', ['netns', 'exec', a, 'ping', '-n', '-c', '1', '-W', '1', '10.219.0.2'], {
+        reject: false,
+      })
+    await expect.poll(() => icmp.count(), { timeout: 10_000 }).toBeGreaterThanOrEqual(6)
     const first = await icmp.first().locator('td').allTextContents()
     expect(first.slice(2, 4)).toEqual(['10.219.0.1', '10.219.0.2'])
     expect(first[6]).toMatch(/echo request/)
@@ -161,6 +163,13 @@ layout:
     await panel.locator('.xterm').click()
     await page.keyboard.type('ip -o link\n')
     await expect.poll(text, { timeout: 10_000 }).toMatch(/\d+: eth1@/)
+    // Paste goes from the browser's clipboard into the shell (Ctrl+Shift+V).
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url })
+    await page.evaluate(() => navigator.clipboard.writeText('echo pasted-$((6*7))'))
+    await page.keyboard.press('Control+Shift+V')
+    await page.keyboard.press('Enter')
+    await expect.poll(text, { timeout: 10_000 }).toMatch(/^pasted-42$/m)
+    expect(await text()).not.toMatch(/\$\(\(6\*7\)\)echo/)
     await page.screenshot({ path: join(shots, 'shell-panel.png') })
     expect(processesInNetns(a).join('\n')).toMatch(/\/bin\/sh/)
     await panel.locator('[data-action="shell-close"]').click()
