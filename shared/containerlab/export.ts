@@ -4,6 +4,7 @@
 // kept in the link's `vars.patchbay` (read back by import.ts) and applied by host-side `exec`
 // stages. What containerlab cannot express is listed, never dropped without a word.
 import { stringify } from 'yaml'
+import { resolveMac } from '../lab/mac.ts'
 import { gateways, guestIfname, nodeHost, staticAddresses } from '../lab/normalize.ts'
 import { isGuestPair, type Lab, type LabLink } from '../lab/schema.ts'
 import { guestHostEnd, pairEnds, wireEnds } from '../plan/device-names.ts'
@@ -19,8 +20,12 @@ export interface ClabExport {
   readonly notes: readonly string[]
 }
 
-type HostExec = { command: string; target: 'host' }
+// containerlab's stage exec in its list form (the map form's on-enter/on-exit take only strings,
+// so no target): each command with where it runs and in which phase of the stage.
+type HostExec = { command: string; target: 'host'; phase: 'on-exit' }
 
+// Links are in the extended form (endpoint objects), which containerlab reads only with a `type`:
+// without one it takes the brief form, whose endpoints are "node:interface" strings.
 export function exportContainerlab(lab: Lab): ClabExport {
   const notes: string[] = []
   const nodes: Record<string, Record<string, unknown>> = {}
@@ -28,7 +33,7 @@ export function exportContainerlab(lab: Lab): ClabExport {
   const hostExecs = new Map<string, HostExec[]>()
   const addExec = (node: string, line: string) => execs.set(node, [...(execs.get(node) ?? []), line])
   const addHostExec = (node: string, command: string) =>
-    hostExecs.set(node, [...(hostExecs.get(node) ?? []), { command, target: 'host' }])
+    hostExecs.set(node, [...(hostExecs.get(node) ?? []), { command, target: 'host', phase: 'on-exit' }])
 
   for (const [host, spec] of Object.entries(lab.hosts ?? {}))
     notes.push(
@@ -84,7 +89,11 @@ export function exportContainerlab(lab: Lab): ClabExport {
         }
         links.push({
           type: 'macvlan',
-          endpoint: { node: link.guest, interface: ifname, ...(link.mac ? { mac: link.mac } : {}) },
+          endpoint: {
+            node: link.guest,
+            interface: ifname,
+            ...(link.mac ? { mac: resolveMac(link.mac) } : {}),
+          },
           'host-interface': to.interface,
           mode: 'bridge',
         })
@@ -92,8 +101,9 @@ export function exportContainerlab(lab: Lab): ClabExport {
       }
       const hostIf = guestHostEnd(lab.name, link)
       links.push({
+        type: 'veth',
         endpoints: [
-          { node: link.guest, interface: ifname, ...(link.mac ? { mac: link.mac } : {}) },
+          { node: link.guest, interface: ifname, ...(link.mac ? { mac: resolveMac(link.mac) } : {}) },
           { node: link.to, interface: hostIf },
         ],
         ...mtu,
@@ -118,10 +128,11 @@ export function exportContainerlab(lab: Lab): ClabExport {
           staticAddresses(end.link).map((x) => x.text),
         )
       links.push({
+        type: 'veth',
         endpoints: [a, b].map((end) => ({
           node: end.guest,
           interface: end.ifname,
-          ...(end.link.mac ? { mac: end.link.mac } : {}),
+          ...(end.link.mac ? { mac: resolveMac(end.link.mac) } : {}),
         })),
         ...mtu,
       })
@@ -132,7 +143,7 @@ export function exportContainerlab(lab: Lab): ClabExport {
 
   for (const [name, lines] of execs) if (nodes[name]) nodes[name].exec = lines
   for (const [name, commands] of hostExecs) {
-    if (nodes[name]) nodes[name].stages = { 'create-links': { exec: { 'on-exit': commands } } }
+    if (nodes[name]) nodes[name].stages = { 'create-links': { exec: commands } }
   }
   const topology = { name: lab.name, topology: { nodes, ...(links.length > 0 ? { links } : {}) } }
   const header = notes.map((n) => `# not expressible in containerlab: ${n}\n`).join('')
@@ -170,6 +181,7 @@ function exportWire(
   if (wire.trunk !== undefined) vars.trunk = wire.trunk
   if (wire.native !== undefined) vars.native = wire.native
   links.push({
+    type: 'veth',
     endpoints: [
       { node: a, interface: names[0] },
       { node: b, interface: names[1] },

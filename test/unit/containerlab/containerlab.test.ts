@@ -8,6 +8,7 @@ import { importContainerlab, looksLikeContainerlab } from '../../../shared/conta
 import { broadcastDomains } from '../../../shared/l2/domains.ts'
 import { checkLab } from '../../../shared/lab/check.ts'
 import { loadLab } from '../../../shared/lab/load.ts'
+import { resolveMac } from '../../../shared/lab/mac.ts'
 import type { Lab } from '../../../shared/lab/schema.ts'
 
 const examples = resolve(import.meta.dirname, '..', '..', '..', 'examples')
@@ -232,7 +233,8 @@ describe('containerlab export', () => {
       between: ['a', 'b'],
       ifnames: ['p1', 'p1'],
       ips: ['10.9.0.1/30', '10.9.0.2/30'],
-      macs: ['U:a', 'U:b'],
+      // containerlab takes MACs only as such: pipework's U:seed is written as the MAC it stands for.
+      macs: [resolveMac('U:a'), resolveMac('U:b')],
     })
     expect(back.layout).toEqual({ a: { x: 1, y: 2 } })
   })
