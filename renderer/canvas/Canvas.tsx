@@ -50,7 +50,7 @@ import {
   linkGeometry,
   nodeDetail,
 } from './geometry.ts'
-import { hostFrames } from './host-frame.tsx'
+import { hostFrames, sshTarget } from './host-frame.tsx'
 import { CanvasLegend } from './legend.tsx'
 import { type LabNodeData, nodeTypes as labNodeTypes } from './nodes.tsx'
 import { useStable } from './stable.ts'
@@ -153,6 +153,7 @@ export function Canvas() {
               .filter(([, n]) => n.host === host)
               .map(([name]) => boxes.get(name)!),
           (host) => lab.layout?.[host],
+          (host) => sshTarget(lab.hosts?.[host]?.ssh),
         ),
       [lab, boxes],
     ),

@@ -1,18 +1,26 @@
-// A simulated host drawn as a frame around its nodes (or where it was dropped, while empty).
+// A host drawn as a frame around its nodes (or where it was dropped, while empty): a simulated host
+// (a namespace with its own Open vSwitch) or a real machine reached over SSH, which says where.
 import type { NodeProps } from '@xyflow/react'
 import { memo } from 'react'
 import { FRAME_PAD } from '../document/auto-layout.ts'
 import type { Box } from './geometry.ts'
 import { KindIcon } from './icons.tsx'
 
-export type HostFrameData = { name: string; width: number; height: number }
+export type HostFrameData = { name: string; width: number; height: number; machine?: string }
 
 function HostFrameView({ data }: NodeProps & { data: HostFrameData }) {
   return (
-    <div className="host-frame" data-host-id={data.name} style={{ width: data.width, height: data.height }}>
+    <div
+      className="host-frame"
+      data-host-id={data.name}
+      data-host-kind={data.machine === undefined ? 'simulated' : 'machine'}
+      style={{ width: data.width, height: data.height }}
+    >
       <span className="host-name">
         <KindIcon kind="host" size={15} /> {data.name}
-        <span className="host-kind">simulated host</span>
+        <span className="host-kind">
+          {data.machine === undefined ? 'simulated host' : `machine ${data.machine}`}
+        </span>
       </span>
     </div>
   )
@@ -22,11 +30,21 @@ export const HostFrame = memo(HostFrameView)
 
 const EMPTY = { width: 260, height: 160 }
 
-/** Frames of the lab's simulated hosts: the box around their nodes' boxes. */
+/** Where a machine is reached, as its frame says it: `user@host`; undefined for a simulated host. */
+export function sshTarget(ssh: unknown): string | undefined {
+  if (typeof ssh === 'string') return ssh
+  if (ssh && typeof ssh === 'object' && 'user' in ssh && 'host' in ssh) return `${ssh.user}@${ssh.host}`
+  return undefined
+}
+
+const withMachine = (where: string | undefined) => (where === undefined ? {} : { machine: where })
+
+/** Frames of the lab's hosts: the box around their nodes' boxes. */
 export function hostFrames(
   hosts: readonly string[],
   members: (host: string) => Box[],
   at: (host: string) => { x: number; y: number } | undefined,
+  machine: (host: string) => string | undefined = () => undefined,
 ) {
   return hosts.map((name) => {
     const boxes = members(name)
@@ -40,7 +58,7 @@ export function hostFrames(
       id: `host:${name}`,
       type: 'host',
       position: { x: x0, y: y0 },
-      data: { name, width: x1 - x0, height: y1 - y0 },
+      data: { name, width: x1 - x0, height: y1 - y0, ...withMachine(machine(name)) },
       width: x1 - x0,
       height: y1 - y0,
       draggable: false,
