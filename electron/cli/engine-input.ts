@@ -7,7 +7,7 @@ import { printable, shellLine } from '../../shared/plan/shell-words.ts'
 import { createEngine } from '../core/create-engine.ts'
 import type { Engine } from '../core/engine.ts'
 import { probeWithoutChanging } from '../core/observe/capabilities.ts'
-import { engineService, exitCodeOf, type Service } from '../core/service.ts'
+import { engineService, exitCodeOf, failureOf, type Service } from '../core/service.ts'
 import type { CliIo } from './io.ts'
 import { loadLabArg, printProblems } from './lab-input.ts'
 
@@ -52,30 +52,40 @@ export function printPlanProblems(io: CliIo, problems: readonly PlanProblem[]): 
 export const opLine = (op: Op): string => `${shellLine(execArgv(op.exec))}    # ${printable(op.why)}`
 
 /**
- * Runs one call of the application service for a command, as serve and the desktop app do (so a
- * lab over machines goes to its machines), and lets go of what the service held (their ssh links)
- * after. A failed call is printed as `patchbay COMMAND: why` and ends with its kind's exit code.
+ * Runs a command's work on the application service, as serve and the desktop app do (so a lab over
+ * machines goes to its machines), and lets go of what the service held (their ssh links) after. A
+ * failed call is printed as `patchbay COMMAND: why` and ends with its kind's exit code.
  */
-export async function serviceCall<C extends ApiCall>(
+export async function withService<T>(
+  io: CliIo,
+  command: string,
+  engine: Engine,
+  work: (service: Service) => Promise<T>,
+): Promise<T | ExitCode> {
+  const service = engineService(engine)
+  try {
+    return await work(service)
+  } catch (e) {
+    const failure = failureOf(e)
+    io.stderr(`patchbay ${command}: ${printable(failure.error)}\n`)
+    for (const p of failure.problems ?? []) io.stderr(`  ${p.field}: ${printable(p.message)}\n`)
+    return exitCodeOf(failure.kind)
+  } finally {
+    service.close()
+  }
+}
+
+/** One call of the service for a command (withService). */
+export const serviceCall = <C extends ApiCall>(
   io: CliIo,
   command: string,
   engine: Engine,
   call: C,
   request: ApiRequest<C>,
-  onService?: (service: Service) => void,
-): Promise<ApiReply<C> | ExitCode> {
-  const service = engineService(engine)
-  try {
-    onService?.(service)
-    const outcome = await service.call(call, request)
-    if (outcome.ok) return outcome.reply as ApiReply<C>
-    io.stderr(`patchbay ${command}: ${printable(outcome.failure.error)}\n`)
-    for (const p of outcome.failure.problems ?? []) io.stderr(`  ${p.field}: ${printable(p.message)}\n`)
-    return exitCodeOf(outcome.failure.kind)
-  } finally {
-    service.close()
-  }
-}
+): Promise<ApiReply<C> | ExitCode> =>
+  withService(io, command, engine, (service) =>
+    (service.calls[call] as (r: ApiRequest<C>) => Promise<ApiReply<C>>)(request),
+  )
 
 /** An op of a service reply for a person, as opLine says an op of the engine. */
 export const opReplyLine = (op: OpReply): string => `${shellLine(op.argv)}    # ${printable(op.why)}`
