@@ -5,7 +5,7 @@ import type { ApplyOutcome } from './engine.ts'
 /** An apply's or destroy's outcome in the contract's words (CLI --json, serve, the desktop app). */
 export const applyReply = (
   labName: string,
-  { plan, result }: ApplyOutcome,
+  { plan, result, recovered }: ApplyOutcome,
   durationMs: number,
 ): ApplyReply => ({
   ok: result?.ok ?? false,
@@ -16,4 +16,6 @@ export const applyReply = (
   rolledBack: result?.rolledBack.map((op) => op.id) ?? [],
   problems: [...plan.problems],
   durationMs,
+  ...(result?.rollbackErrors.length ? { rollbackErrors: [...result.rollbackErrors] } : {}),
+  ...(recovered ? { recovered: { undone: recovered.undone, failed: recovered.failed } } : {}),
 })

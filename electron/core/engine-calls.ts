@@ -70,6 +70,9 @@ export function engineCalls(engine: Engine, onProgress: (event: ProgressEvent) =
             ops: applied.plan.ops.map(opReply),
             problems: [...applied.plan.problems],
           },
+          ...(applied.recovered
+            ? { recovered: { undone: applied.recovered.undone, failed: applied.recovered.failed } }
+            : {}),
         }
       }
       return applyReply(lab.name, applied, Math.round(performance.now() - started))

@@ -81,6 +81,10 @@ export const ApplyReply = z.object({
   rolledBack: z.array(z.string()),
   problems: z.array(PlanProblemReply),
   durationMs: z.number(),
+  /** Only when a rollback left something it could not undo: each such op's error. */
+  rollbackErrors: z.array(z.string()).optional(),
+  /** Only when an earlier run had been interrupted: how many of its steps were undone first. */
+  recovered: z.object({ undone: z.number().int(), failed: z.number().int() }).optional(),
 })
 export type ApplyReply = z.infer<typeof ApplyReply>
 
@@ -307,7 +311,13 @@ export const PlanWithIdReply = PlanReply.extend({ planId: z.string() })
 export type PlanWithIdReply = z.infer<typeof PlanWithIdReply>
 
 /** Run did not run: the machine changed since the plan was shown; here is the plan it needs now. */
-export const ReplannedReply = z.object({ ran: z.literal(false), why: z.string(), plan: PlanWithIdReply })
+export const ReplannedReply = z.object({
+  ran: z.literal(false),
+  why: z.string(),
+  plan: PlanWithIdReply,
+  /** The machine changed because an interrupted earlier run was undone first: how many of its steps. */
+  recovered: z.object({ undone: z.number().int(), failed: z.number().int() }).optional(),
+})
 export type ReplannedReply = z.infer<typeof ReplannedReply>
 
 /**

@@ -1,54 +1,106 @@
-import type { ApplyReply } from '../../../shared/api/contract.ts'
+import type { ApplyReply, OpReply } from '../../../shared/api/contract.ts'
 import { ExitCode } from '../../../shared/api/exit-codes.ts'
-import { applyReply } from '../../core/apply-reply.ts'
-import type { ApplyOutcome } from '../../core/engine.ts'
-import { labOrExit, machineEngine, opLine, printPlanProblems, problemsExitCode } from '../engine-input.ts'
+import {
+  labOrExit,
+  machineEngine,
+  opReplyLine,
+  printPlanProblems,
+  problemsExitCode,
+  serviceCall,
+  withService,
+} from '../engine-input.ts'
 import type { CliIo } from '../io.ts'
 
 type Options = { json?: boolean }
 
+/** How many times apply takes the plan the machine needs now before it gives up (it kept moving). */
+const REPLANS = 3
+
+/** `patchbay apply LAB`: the service's planLab then applyPlan of that plan, as the editor runs it. */
 export async function applyCommand(io: CliIo, path: string, options: Options): Promise<ExitCode> {
-  return run(io, path, options, 'apply')
-}
-
-export async function destroyCommand(io: CliIo, path: string, options: Options): Promise<ExitCode> {
-  return run(io, path, options, 'destroy')
-}
-
-async function run(io: CliIo, path: string, options: Options, verb: 'apply' | 'destroy'): Promise<ExitCode> {
   const lab = await labOrExit(io, path)
   if (typeof lab === 'number') return lab
-  const engine = machineEngine(io, verb, 'change')
+  const engine = machineEngine(io, 'apply', 'change')
   if (typeof engine === 'number') return engine
   const started = performance.now()
-  const progress = options.json
-    ? undefined
-    : (op: Parameters<typeof opLine>[0]) => io.stdout(`  done  ${opLine(op)}\n`)
-  const outcome: ApplyOutcome =
-    verb === 'apply' ? await engine.apply(lab, progress) : await engine.destroy(lab, progress)
+  let recovered: ApplyReply['recovered']
+  let ops = new Map<string, OpReply>()
+  const reply = await withService(io, 'apply', engine, async (service) => {
+    // Each step as it is done, said the way plan says it.
+    if (!options.json)
+      service.onBroadcast((event) => {
+        const op = event.type === 'progress' ? ops.get(event.op) : undefined
+        if (op) io.stdout(`  done  ${opReplyLine(op)}\n`)
+      })
+    let plan = await service.calls.planLab({ lab })
+    for (let tries = 0; ; tries++) {
+      ops = new Map(plan.ops.map((op) => [op.id, op]))
+      const applied = await service.calls.applyPlan({ planId: plan.planId })
+      // The machine moved between plan and apply (an interrupted run undone first): its new plan.
+      if (!('ran' in applied) || tries === REPLANS) return applied
+      recovered ??= applied.recovered
+      plan = applied.plan
+    }
+  })
+  if (typeof reply === 'number') return reply
+  if ('ran' in reply) {
+    io.stderr(`patchbay apply: ${reply.why}\n`)
+    return ExitCode.differs
+  }
+  return report(io, { ...reply, recovered: recovered ?? reply.recovered }, options, 'apply', started)
+}
+
+/** `patchbay destroy LAB`: the service's destroyLab. */
+export async function destroyCommand(io: CliIo, path: string, options: Options): Promise<ExitCode> {
+  const lab = await labOrExit(io, path)
+  if (typeof lab === 'number') return lab
+  const engine = machineEngine(io, 'destroy', 'change')
+  if (typeof engine === 'number') return engine
+  const started = performance.now()
+  const reply = await serviceCall(io, 'destroy', engine, 'destroyLab', { lab })
+  if (typeof reply === 'number') return reply
+  if (!options.json) {
+    // The service says what it did once done: each step, in the order it ran.
+    const ops = new Map(reply.ops.map((op) => [op.id, op]))
+    for (const id of reply.done) {
+      const op = ops.get(id)
+      if (op) io.stdout(`  done  ${opReplyLine(op)}\n`)
+    }
+  }
+  return report(io, reply, options, 'destroy', started)
+}
+
+function report(
+  io: CliIo,
+  reply: ApplyReply,
+  options: Options,
+  verb: 'apply' | 'destroy',
+  started: number,
+): ExitCode {
   const ms = Math.round(performance.now() - started)
-  const { plan, result, recovered } = outcome
+  const { recovered, rollbackErrors = [], ...json } = reply
+  const ran = reply.ok || reply.failed !== null
   if (recovered && !options.json) {
-    io.stderr(`${lab.name}: an earlier run was interrupted; undid ${recovered.undone} of its steps first\n`)
+    io.stderr(`${reply.lab}: an earlier run was interrupted; undid ${recovered.undone} of its steps first\n`)
   }
   if (options.json) {
-    const reply: ApplyReply = applyReply(lab.name, outcome, ms)
-    io.stdout(`${JSON.stringify(reply)}\n`)
+    const out: ApplyReply = json
+    io.stdout(`${JSON.stringify(out)}\n`)
   } else {
-    printPlanProblems(io, plan.problems)
-    if (result?.ok) {
+    printPlanProblems(io, reply.problems)
+    if (reply.ok) {
       io.stdout(
-        plan.ops.length === 0
-          ? `${lab.name}: in sync, nothing to do (${ms} ms)\n`
-          : `${lab.name}: ${verb} done, ${plan.ops.length} ops in ${ms} ms\n`,
+        reply.ops.length === 0
+          ? `${reply.lab}: in sync, nothing to do (${ms} ms)\n`
+          : `${reply.lab}: ${verb} done, ${reply.ops.length} ops in ${ms} ms\n`,
       )
-    } else if (result?.failed) {
-      io.stderr(`${lab.name}: ${verb} failed at ${result.failed.op.id}: ${result.failed.error}\n`)
+    } else if (reply.failed) {
+      io.stderr(`${reply.lab}: ${verb} failed at ${reply.failed.id}: ${reply.failed.error}\n`)
       io.stderr(
-        `rolled back ${result.rolledBack.length} of ${result.done.length} done ops${result.rollbackErrors.length ? `; could not undo: ${result.rollbackErrors.join('; ')}` : ''}\n`,
+        `rolled back ${reply.rolledBack.length} of ${reply.done.length} done ops${rollbackErrors.length ? `; could not undo: ${rollbackErrors.join('; ')}` : ''}\n`,
       )
     }
   }
-  if (!result) return problemsExitCode(plan.problems)
-  return result.ok ? ExitCode.ok : ExitCode.differs
+  if (!ran) return problemsExitCode(reply.problems)
+  return reply.ok ? ExitCode.ok : ExitCode.differs
 }
