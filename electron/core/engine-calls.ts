@@ -84,7 +84,19 @@ export function engineCalls(engine: Engine, onProgress: (event: ProgressEvent) =
     },
     statusLab: async ({ lab: input }) => {
       const lab = labOf(input)
-      return labStatus(lab, await engine.observe(lab), engine.planOptions(lab))
+      const observed = await engine.observe(lab)
+      const capabilities = observed.hosts[engine.machine ?? LOCAL_HOST]?.capabilities
+      return {
+        ...labStatus(lab, observed, engine.planOptions(lab)),
+        ...(capabilities
+          ? {
+              capabilities: {
+                ...capabilities,
+                dhcpClient: capabilities.dhcpClient && [...capabilities.dhcpClient],
+              },
+            }
+          : {}),
+      }
     },
     hostInterfaces: async () => {
       const observed = await engine.observe({ patchbay: 1, name: 'host-interfaces', nodes: {}, links: [] })

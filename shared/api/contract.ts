@@ -114,6 +114,18 @@ export const StatusReply = z.object({
   links: z.array(LinkStatusReply),
   extra: z.array(z.object({ id: z.string(), why: z.string() })),
   problems: z.array(PlanProblemReply),
+  /** What the machine that answered can do (`status` prints it); absent for a lab over machines. */
+  capabilities: z
+    .object({
+      ovs: z.boolean(),
+      ovsKernelDatapath: z.boolean(),
+      vlan8021q: z.boolean(),
+      bridgeVlanFiltering: z.boolean(),
+      macvlan: z.boolean(),
+      netem: z.boolean(),
+      dhcpClient: z.array(z.string()).nullable(),
+    })
+    .optional(),
 })
 export type StatusReply = z.infer<typeof StatusReply>
 

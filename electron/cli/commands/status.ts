@@ -1,23 +1,23 @@
 import type { StatusReply } from '../../../shared/api/contract.ts'
 import { ExitCode } from '../../../shared/api/exit-codes.ts'
-import { labStatus } from '../../core/status.ts'
-import { labOrExit, machineEngine } from '../engine-input.ts'
+import { labOrExit, machineEngine, serviceCall } from '../engine-input.ts'
 import type { CliIo } from '../io.ts'
 
+/** `patchbay status LAB`: the service's statusLab (a lab over machines is read on each machine). */
 export async function statusCommand(io: CliIo, path: string, options: { json?: boolean }): Promise<ExitCode> {
   const lab = await labOrExit(io, path)
   if (typeof lab === 'number') return lab
   const engine = machineEngine(io, 'status', 'look')
   if (typeof engine === 'number') return engine
-  const observed = await engine.observe(lab)
-  const report = labStatus(lab, observed, { places: engine.places(lab), dhcp: engine.dhcp(lab) })
-  const capabilities = observed.hosts.local?.capabilities
+  const report = await serviceCall(io, 'status', engine, 'statusLab', { lab })
+  if (typeof report === 'number') return report
+  const { capabilities } = report
   if (options.json) {
-    const reply: StatusReply & { capabilities: unknown } = {
-      ...report,
-      links: [...report.links],
-      extra: [...report.extra],
-      problems: [...report.problems],
+    const reply: StatusReply = {
+      inSync: report.inSync,
+      links: report.links,
+      extra: report.extra,
+      problems: report.problems,
       capabilities,
     }
     io.stdout(`${JSON.stringify(reply)}\n`)
