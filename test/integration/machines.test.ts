@@ -10,12 +10,13 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { execa } from 'execa'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { parse } from 'yaml'
+import { parse, stringify } from 'yaml'
 import { createEngine } from '../../electron/core/create-engine.ts'
 import { MachineLink } from '../../electron/core/machines/machine-link.ts'
 import { REMOTE_HELPER } from '../../electron/core/machines/ssh-argv.ts'
 import { engineService } from '../../electron/core/service.ts'
-import type { ApplyReply } from '../../shared/api/contract.ts'
+import type { ApplyReply, PlanReply, VerifyReply } from '../../shared/api/contract.ts'
+import { runCli } from '../support/cli.ts'
 import { missingLabHost, testPrefix } from './support/lab-host.ts'
 import { onMachine, RIG_KEY, RIG_KNOWN_HOSTS, rig } from './support/rig.ts'
 
@@ -222,6 +223,51 @@ describe.skipIf(skipReason !== null)('a lab over two machines reached over ssh',
     expect(destroyed.ok).toBe(true)
     expect([await machineState(1), await machineState(2)]).toEqual(before)
   }, 120_000)
+
+  it('patchbay apply, verify, status, plan and destroy of the example over both machines, as commands', async () => {
+    const before = [await machineState(1), await machineState(2)]
+    const dir = await mkdtemp(join(tmpdir(), 'pb-machines-cli-'))
+    const file = join(dir, 'lab.yaml')
+    try {
+      await writeFile(file, stringify(lab))
+      const applied = await runCli(['apply', file])
+      expect(applied.code, applied.stderr).toBe(0)
+      expect(applied.stdout).toMatch(new RegExp(`^${name}: apply done, \\d+ ops in \\d+ ms$`, 'm'))
+      expect(names(await onMachine(1, ['ip', 'netns', 'list']))).toEqual(['h1a', 'h1b'])
+      expect(names(await onMachine(2, ['ip', 'netns', 'list']))).toEqual(['h2a', 'h2b'])
+
+      const verified = await runCli(['verify', '--json', file])
+      expect(verified.code, verified.stderr).toBe(0)
+      const report = JSON.parse(verified.stdout) as VerifyReply
+      expect(report.ok).toBe(true)
+      expect(report.pairs).toHaveLength(12)
+      const reach = (from: string, to: string) =>
+        report.pairs.find((p) => p.from === `${from}:eth1` && p.to === `${to}:eth1`)?.reachable
+      expect(reach('h1a', 'h2a')).toBe(true)
+      expect(reach('h1a', 'h2b')).toBe(false)
+      const verifiedText = await runCli(['verify', file])
+      expect(verifiedText.stdout).toContain(`${name}: every pair as expected (12 pairs)`)
+
+      const again = await runCli(['apply', file])
+      expect(again.code, again.stderr).toBe(0)
+      expect(again.stdout).toMatch(new RegExp(`^${name}: in sync, nothing to do`, 'm'))
+      const status = await runCli(['status', file])
+      expect(status.code, status.stderr).toBe(0)
+      expect(status.stdout).toContain(`${name}: in sync\n`)
+      const plan = await runCli(['plan', '--json', file])
+      expect(plan.code, plan.stderr).toBe(0)
+      expect((JSON.parse(plan.stdout) as PlanReply).ops).toEqual([])
+
+      const destroyed = await runCli(['destroy', '--json', file])
+      expect(destroyed.code, destroyed.stderr).toBe(0)
+      const undone = JSON.parse(destroyed.stdout) as ApplyReply
+      expect(undone.ok).toBe(true)
+      expect(new Set(undone.ops.map((op) => op.host))).toEqual(new Set(['m1', 'm2']))
+      expect([await machineState(1), await machineState(2)]).toEqual(before)
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+  }, 180_000)
 
   it('refuses a machine whose host key is not the one known', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'pb-hostkey-'))
