@@ -14,7 +14,7 @@ import {
   useReactFlow,
   useStore,
 } from '@xyflow/react'
-import { useCallback, useEffect, useMemo, useState } from 'react'
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { describeNetem } from '../../shared/lab/netem.ts'
 import { linkIds, nodeHost } from '../../shared/lab/normalize.ts'
 import { isGuestPair, type NodeKind } from '../../shared/lab/schema.ts'
@@ -110,16 +110,21 @@ export function Canvas() {
     return out
   }, [checked])
 
+  // While a drag lasts the moved nodes' positions live here, not in the document: a drag frame then
+  // re-derives only positions (boxes, the moved nodes' links, frames, halos), never the check, the
+  // domains or anything else read from the lab. The document gets them once, when the drag ends.
+  const [dragged, setDragged] = useState<Readonly<Record<string, { x: number; y: number }>> | null>(null)
+  const sizes = useMemo(() => labNodeSizes(lab), [lab])
   const boxes = useMemo(() => {
-    const sizes = labNodeSizes(lab)
     const out = new Map<string, Box>()
     Object.keys(lab.nodes).forEach((name, i) => {
       // Until the first layout has run, a node without a position waits in a plain grid.
-      const at = lab.layout?.[name] ?? { x: 60 + (i % 6) * 170, y: 60 + Math.floor(i / 6) * 140 }
+      const at = dragged?.[name] ??
+        lab.layout?.[name] ?? { x: 60 + (i % 6) * 170, y: 60 + Math.floor(i / 6) * 140 }
       out.set(name, { ...at, ...sizes.get(name)! })
     })
     return out
-  }, [lab])
+  }, [lab, sizes, dragged])
 
   const ids = useMemo(() => linkIds(lab.links ?? []), [lab])
   // Edges are keyed by the editor's link key: an ifname edit renames the link, not the edge.
@@ -141,7 +146,18 @@ export function Canvas() {
       }),
     [lab, ids],
   )
-  const geometry = useMemo(() => linkGeometry(boxes, shapes), [boxes, shapes])
+  // At rest, every link is placed (labels clear of each other); during a drag only the links of the
+  // moved nodes are placed again, the others keep where they were when the drag began.
+  const restBoxes = dragged === null ? boxes : null
+  const atRest = useMemo(() => (restBoxes ? linkGeometry(restBoxes, shapes) : null), [restBoxes, shapes])
+  const restGeometry = useRef(atRest)
+  if (atRest) restGeometry.current = atRest
+  const geometry = useMemo(() => {
+    const rest = restGeometry.current ?? linkGeometry(boxes, shapes)
+    if (dragged === null) return rest
+    const moving = shapes.filter((l) => l.ends[0] in dragged || l.ends[1] in dragged)
+    return new Map([...rest, ...linkGeometry(boxes, moving)])
+  }, [boxes, shapes, dragged])
 
   const frames = useStable(
     useMemo(
@@ -233,7 +249,10 @@ export function Canvas() {
     }
   }, [lab, domains])
 
-  // A drag moves the nodes in the document as it goes, all of it one undo step.
+  // A drag moves the nodes on the canvas as it goes and in the document once, when it ends: one
+  // undo step however far it went.
+  const draggedRef = useRef(dragged)
+  draggedRef.current = dragged
   const onNodesChange = useCallback(
     (changes: NodeChange[]) => {
       const moved: Record<string, { x: number; y: number }> = {}
@@ -243,8 +262,14 @@ export function Canvas() {
         if (c.position) moved[c.id] = c.position
         if (c.dragging === false) ended = true
       }
-      if (Object.keys(moved).length > 0) change((l) => moveNodes(l, moved), 'drag')
-      if (ended) endGesture()
+      if (!ended) {
+        if (Object.keys(moved).length > 0) setDragged((d) => ({ ...d, ...moved }))
+        return
+      }
+      const final = { ...draggedRef.current, ...moved }
+      setDragged(null)
+      if (Object.keys(final).length > 0) change((l) => moveNodes(l, final), 'drag')
+      endGesture()
     },
     [change, endGesture],
   )
