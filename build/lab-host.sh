@@ -11,7 +11,7 @@ if [ "$(id -u)" -ne 0 ]; then
   exit 3
 fi
 
-packages=(openvswitch-switch openssh-server openssh-client docker.io busybox-static chromium udhcpc dnsmasq tcpdump iproute2 iputils-ping procps)
+packages=(openvswitch-switch openssh-server openssh-client docker.io busybox-static chromium udhcpc dnsmasq tcpdump iproute2 iputils-ping procps fonts-dejavu-core)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -199,17 +199,17 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
   program
     .command('export')
     .description(
-      'the lab as pipework command lines, a containerlab topology, or a picture (svg, mermaid, dot)',
+      'the lab as pipework command lines, a containerlab topology, or a picture (svg, png, mermaid, dot)',
     )
     .argument('<lab>', 'lab file, or - for standard input')
     .addOption(
       new Option('--format <format>', 'output format')
-        .choices(['pipework', 'containerlab', 'svg', 'mermaid', 'dot'])
+        .choices(['pipework', 'containerlab', 'svg', 'png', 'mermaid', 'dot'])
         .default('pipework'),
     )
     .option(
       '-o, --output <dir>',
-      'containerlab: write <lab>.clab.yml and its annotations file into this directory',
+      'containerlab: write <lab>.clab.yml and its annotations file into this directory; png: the file',
     )
     .action(run(exportCommand))
 

@@ -4,7 +4,7 @@ import { ExitCode } from '../../../shared/api/exit-codes.ts'
 import { exportContainerlab } from '../../../shared/containerlab/export.ts'
 import { labDot, labMermaid, labSvg } from '../../../shared/picture/picture.ts'
 import { exportPipework } from '../../../shared/pipework/export.ts'
-import type { CliIo } from '../io.ts'
+import { type CliIo, InputError } from '../io.ts'
 import { loadLabArg, printProblems } from '../lab-input.ts'
 
 export async function exportCommand(
@@ -18,6 +18,7 @@ export async function exportCommand(
   const picture = ({ svg: labSvg, mermaid: labMermaid, dot: labDot } as Record<string, typeof labSvg>)[
     options.format
   ]
+  if (options.format === 'png') return exportPng(io, labSvg(loaded.lab), options.output)
   if (picture) {
     io.stdout(picture(loaded.lab))
     return ExitCode.ok
@@ -43,5 +44,26 @@ export async function exportCommand(
   io.stdout(
     `#!/bin/sh\n# lab ${loaded.lab.name}, as pipework lines\n${exportPipework(loaded.lab).join('\n')}\n`,
   )
+  return ExitCode.ok
+}
+
+/**
+ * The SVG picture rendered to PNG by resvg (a Rust renderer shipped prebuilt per platform, loaded
+ * only here so every other command starts without it), with the machine's own fonts. To `-o FILE`,
+ * or to standard output when it takes bytes.
+ */
+async function exportPng(io: CliIo, svg: string, output: string | undefined): Promise<ExitCode> {
+  if (!output && !io.bytesOut) throw new InputError('--format png writes bytes: give -o FILE')
+  const { Resvg } = await import('@resvg/resvg-js')
+  const png = new Resvg(svg, {
+    background: 'white',
+    font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' },
+  })
+    .render()
+    .asPng()
+  if (output) {
+    await writeFile(output, png)
+    io.stdout(`${output}\n`)
+  } else io.bytesOut!.write(png)
   return ExitCode.ok
 }
