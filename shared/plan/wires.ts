@@ -288,7 +288,6 @@ class WirePlanner {
 
   run(part: PlanPart): void {
     const [a, b] = this.ends as [End, End]
-    if (!this.owned(part)) return
     const intact =
       a.seen && b.seen && a.seen.peerIfindex === b.seen.ifindex && b.seen.peerIfindex === a.seen.ifindex
     if (intact && a.seen.kind === 'veth' && this.ends.every((e) => parseMark(e.seen?.alias) === null)) {
