@@ -44,13 +44,17 @@ export function checkShellSize(size: ShellSize): void {
     )
 }
 
-/** The environment of the guest's shell: nothing of the server's own (its token, its paths). */
-const SHELL_ENV = {
+/**
+ * The environment of the guest's shell: nothing of the server's own (its token, its paths). The
+ * prompt is the node's name as plain text: a netns guest runs the machine's dash, which does not
+ * expand bash's `\h`, and a node name (shared/lab/names.ts) holds nothing a shell expands.
+ */
+const shellEnv = (node: string) => ({
   TERM: 'xterm-256color',
   HOME: '/root',
   PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
-  PS1: '\\h:\\w# ',
-}
+  PS1: `${node}# `,
+})
 
 export async function openShell(engine: Engine, lab: Lab, node: string, size: ShellSize): Promise<Shell> {
   checkShellSize(size)
@@ -73,7 +77,7 @@ export async function openShell(engine: Engine, lab: Lab, node: string, size: Sh
       cols: size.cols,
       rows: size.rows,
       cwd: '/',
-      env: SHELL_ENV,
+      env: shellEnv(node),
     })
   } catch (e) {
     entered.release()

@@ -74,6 +74,9 @@ describe.skipIf(skipReason !== null)('a shell on a guest', () => {
     shell.write('echo MARK$((6*7)); ip -o link\r')
     const text = await out.until(/MARK42[\s\S]*eth1/)
     expect(text).not.toContain(`${netnsGuest}-eth1`) // the host end is on the host, not here
+    // The prompt names the guest (dash would print a bash prompt's `\h:\w` as it is).
+    expect(text).toContain(`${netnsGuest}# `)
+    expect(text).not.toContain('\\h')
     const { stdout: before } = await execa('ip', ['netns', 'pids', netnsGuest])
     expect(before.split('\n')).toContain(String(shell.pid))
     shell.resize({ cols: 120, rows: 40 })
