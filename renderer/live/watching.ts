@@ -13,6 +13,11 @@ export function startWatching(client: Client, lab: unknown): void {
   stop = client.watch(lab, useLive.getState().receive)
 }
 
+/** Watches `lab` unless a stream is open already (a lab found applied when opened, or re-read). */
+export function keepWatching(client: Client, lab: unknown): void {
+  if (stop === null) startWatching(client, lab)
+}
+
 export function stopWatching(): void {
   stop?.()
   stop = null

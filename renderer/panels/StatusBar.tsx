@@ -7,6 +7,7 @@ import type { Client } from '../api/client.ts'
 import { fileLabel, useFile } from '../document/file.ts'
 import { reloadFile } from '../document/file-actions.ts'
 import { useDocument } from '../document/use-document.ts'
+import { keepWatching } from '../live/watching.ts'
 
 export type MachineState =
   | { readonly state: 'unknown'; readonly why: string }
@@ -33,7 +34,10 @@ const useMachine = create<{ machine: MachineState; set(m: MachineState): void }>
 export async function refreshMachine(client: Client): Promise<void> {
   const lab = useDocument.getState().lab
   try {
-    useMachine.getState().set(machineState(await client.call('statusLab', { lab })))
+    const machine = machineState(await client.call('statusLab', { lab }))
+    useMachine.getState().set(machine)
+    // A lab the machine already holds (applied from the CLI, or before a reload) shows live state.
+    if (machine.state === 'in-sync' || machine.state === 'drifted') keepWatching(client, lab)
   } catch (e) {
     useMachine.getState().set({ state: 'unknown', why: (e as Error).message })
   }

@@ -91,6 +91,7 @@ export function Toolbar({ client }: { client: Client }) {
           if (loaded?.lab) {
             load(loaded.lab)
             useFile.getState().opened(null, null, loaded.lab)
+            void refreshMachine(client)
           } else if (loaded)
             show({
               kind: 'text',

@@ -186,6 +186,26 @@ layout:
     await expect.poll(() => processesInNetns(a), { timeout: 10_000 }).toEqual([])
   }, 60_000)
 
+  it('runs an activity mark along a link while traffic crosses it, and none when it is quiet', async () => {
+    const mark = page.locator(`[data-activity="${a}:eth1"]`)
+    expect(await mark.count()).toBe(0)
+    // About 1,000 packets of 1 kB each way in 10 s: 100 kB/s, level 2 (10 kB/s and over).
+    const ping = execa(
+      'ip',
+      ['netns', 'exec', a, 'ping', '-n', '-q', '-i', '0.01', '-s', '1000', '-c', '1000', '10.219.0.2'],
+      { reject: false },
+    )
+    try {
+      await expect.poll(() => mark.count(), { timeout: 8_000 }).toBe(1)
+      expect(Number(await mark.getAttribute('data-activity-level'))).toBeGreaterThanOrEqual(2)
+      await page.screenshot({ path: join(shots, 'activity-marks.png') })
+    } finally {
+      ping.kill('SIGINT')
+      await ping
+    }
+    await expect.poll(() => mark.count(), { timeout: 8_000 }).toBe(0)
+  }, 60_000)
+
   it('offers no shell on a bridge', async () => {
     await page.locator(`[data-node-id="${s}"]`).click({ button: 'right' })
     await page.waitForSelector(`[data-context-menu="${s}"]`)
