@@ -63,9 +63,19 @@ describe.skipIf(skipReason !== null)('a veth between two guests', () => {
     // The host holds neither end.
     expect((await execa('ip', ['-o', 'link', 'show'])).stdout).not.toContain('e1-1')
     expect((await verifyLab(lab, { run: engine.run, containers: engine.containers })).ok).toBe(true)
-    const observed = await engine.observe(lab)
+    // The container's end can read operstate DOWN for a moment after it carried the ping (seen in
+    // CI; the first read after verify does, cause not found): read again until it settles, at most 5 s.
+    let observed = await engine.observe(lab)
+    const t0 = Date.now()
+    while (labStatus(lab, observed).links[0]?.state !== 'up' && Date.now() - t0 < 5000) {
+      await new Promise((r) => setTimeout(r, 250))
+      observed = await engine.observe(lab)
+    }
     const status = labStatus(lab, observed)
-    expect(status.links.map((l) => l.state)).toEqual(['up'])
+    expect(
+      status.links.map((l) => l.state),
+      JSON.stringify(status.links),
+    ).toEqual(['up'])
     expect(status.inSync).toBe(true)
     expect(observedLab(lab, observed).links).toContainEqual(
       expect.objectContaining({ between: [a, b], ifnames: ['e1-1', 'e1-2'] }),
