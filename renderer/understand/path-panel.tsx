@@ -2,6 +2,7 @@
 // step a frame across it. The same actions are on a guest's context menu (PathMenuItems).
 import { useMemo, useState } from 'react'
 import { checkLab } from '../../shared/lab/check.ts'
+import type { Lab } from '../../shared/lab/schema.ts'
 import { ApiFailure, type Client } from '../api/client.ts'
 import { checkedContent } from '../document/checked.ts'
 import { useDocument } from '../document/use-document.ts'
@@ -10,75 +11,80 @@ import { explainPath, guestInterfaces, stepBroadcast, stepUnicast } from './acti
 import { useUnderstand } from './store.ts'
 import { traceStepping } from './trace-steps.ts'
 
-/** Explain from the lab as the kernel and OVS hold it (the explainLab call, root), beside the drawing. */
-function MachineExplainButton({ client, from, to }: { client: Client; from: string; to: string }) {
+/**
+ * A button for one call on the applied lab (root): the checked lab in, busy while it runs, and a
+ * failure shown in the output panel under `what failed`.
+ */
+function MachineCallButton(props: {
+  action: string
+  label: string
+  busyLabel: string
+  title: string
+  what: string
+  call: (lab: Lab) => Promise<void>
+}) {
   const [running, setRunning] = useState(false)
   const run = async () => {
     const lab = checkLab(useDocument.getState().lab).lab
     if (!lab) return
     setRunning(true)
     try {
-      const reply = await client.call('explainLab', { lab, from, to, observed: true })
-      useUnderstand.getState().setPair(reply.from, reply.to)
-      useUnderstand.getState().show({
-        kind: 'explain',
-        explanation: reply,
-        source: reply.explainedFrom === 'machine' ? 'machine' : 'drawing',
-        ...(reply.drawing ? { drawing: reply.drawing } : {}),
-        ...(reply.disagrees !== undefined ? { disagrees: reply.disagrees } : {}),
-      })
+      await props.call(lab)
     } catch (e) {
       const lines = e instanceof ApiFailure ? e.problems.map((p) => `${p.field}: ${p.message}`) : []
       useUi
         .getState()
-        .show({ kind: 'text', title: `explain failed: ${(e as Error).message}`, lines, failed: true })
+        .show({ kind: 'text', title: `${props.what} failed: ${(e as Error).message}`, lines, failed: true })
     } finally {
       setRunning(false)
     }
   }
   return (
-    <button
-      type="button"
-      data-action="explain-machine"
-      disabled={running}
-      onClick={run}
-      title="Explain from the applied lab as the kernel and OVS hold it, beside the drawing (root)"
-    >
-      {running ? 'Reading…' : 'Explain on the machine'}
+    <button type="button" data-action={props.action} disabled={running} onClick={run} title={props.title}>
+      {running ? props.busyLabel : props.label}
     </button>
+  )
+}
+
+/** Explain from the lab as the kernel and OVS hold it (the explainLab call, root), beside the drawing. */
+function MachineExplainButton({ client, from, to }: { client: Client; from: string; to: string }) {
+  return (
+    <MachineCallButton
+      action="explain-machine"
+      label="Explain on the machine"
+      busyLabel="Reading…"
+      title="Explain from the applied lab as the kernel and OVS hold it, beside the drawing (root)"
+      what="explain"
+      call={async (lab) => {
+        const reply = await client.call('explainLab', { lab, from, to, observed: true })
+        useUnderstand.getState().setPair(reply.from, reply.to)
+        useUnderstand.getState().show({
+          kind: 'explain',
+          explanation: reply,
+          source: reply.explainedFrom === 'machine' ? 'machine' : 'drawing',
+          ...(reply.drawing ? { drawing: reply.drawing } : {}),
+          ...(reply.disagrees !== undefined ? { disagrees: reply.disagrees } : {}),
+        })
+      }}
+    />
   )
 }
 
 /** Real frames on the applied lab (the traceLab call, root), animated like the simulation. */
 function TraceButton({ client, from, to }: { client: Client; from: string; to: string }) {
-  const [running, setRunning] = useState(false)
-  const run = async () => {
-    const lab = checkLab(useDocument.getState().lab).lab
-    if (!lab) return
-    setRunning(true)
-    try {
-      const reply = await client.call('traceLab', { lab, from, to })
-      useUnderstand.getState().setPair(reply.from, reply.to)
-      useUnderstand.getState().show({ kind: 'steps', stepping: traceStepping(reply, lab), index: 0 })
-    } catch (e) {
-      const lines = e instanceof ApiFailure ? e.problems.map((p) => `${p.field}: ${p.message}`) : []
-      useUi
-        .getState()
-        .show({ kind: 'text', title: `trace failed: ${(e as Error).message}`, lines, failed: true })
-    } finally {
-      setRunning(false)
-    }
-  }
   return (
-    <button
-      type="button"
-      data-action="trace-path"
-      disabled={running}
-      onClick={run}
+    <MachineCallButton
+      action="trace-path"
+      label="Trace real frames"
+      busyLabel="Tracing…"
       title="Capture on every port of the applied lab while 'from' sends an ARP request and a ping to 'to' (root)"
-    >
-      {running ? 'Tracing…' : 'Trace real frames'}
-    </button>
+      what="trace"
+      call={async (lab) => {
+        const reply = await client.call('traceLab', { lab, from, to })
+        useUnderstand.getState().setPair(reply.from, reply.to)
+        useUnderstand.getState().show({ kind: 'steps', stepping: traceStepping(reply, lab), index: 0 })
+      }}
+    />
   )
 }
 
