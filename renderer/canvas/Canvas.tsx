@@ -18,6 +18,17 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { describeNetem } from '../../shared/lab/netem.ts'
 import { linkIds, nodeHost } from '../../shared/lab/normalize.ts'
 import { isGuestPair, type NodeKind } from '../../shared/lab/schema.ts'
+import {
+  type Box,
+  CHIP_HEIGHT,
+  chipWidth,
+  type LinkShape,
+  labelLines,
+  labelSize,
+  labNodeSizes,
+  linkGeometry,
+  nodeDetail,
+} from '../../shared/layout/geometry.ts'
 import { warmUpLayout } from '../document/auto-layout.ts'
 import { checkedLab, labDomains } from '../document/checked.ts'
 import {
@@ -39,17 +50,6 @@ import { PathOverlay } from '../understand/path-overlay.tsx'
 import { ActivityMarks } from './activity.tsx'
 import { DomainOverlay, domainOverlayNode, domainShapes } from './domain-overlay.tsx'
 import { edgeTypes, LABEL_ZOOM, type LabEdgeData, LinkLabels } from './edges.tsx'
-import {
-  type Box,
-  CHIP_HEIGHT,
-  chipWidth,
-  type LinkShape,
-  labelLines,
-  labelSize,
-  labNodeSizes,
-  linkGeometry,
-  nodeDetail,
-} from './geometry.ts'
 import { hostFrames, sshTarget } from './host-frame.tsx'
 import { CanvasLegend } from './legend.tsx'
 import { type LabNodeData, nodeTypes as labNodeTypes } from './nodes.tsx'

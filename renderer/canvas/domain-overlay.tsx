@@ -4,7 +4,7 @@
 // canvas node behind everything, so it pans and zooms with the lab.
 import type { NodeProps } from '@xyflow/react'
 import { memo } from 'react'
-import { type Box, BoxGrid } from './geometry.ts'
+import { type Box, BoxGrid } from '../../shared/layout/geometry.ts'
 import { UNTAGGED_COLOUR, vlanColour } from './vlan-colour.ts'
 
 export interface DomainShape {

@@ -4,11 +4,11 @@
 // style (legend.tsx), read by each edge from its own id, so one link-state event re-renders one edge.
 import { type EdgeProps, type ReactFlowState, useStore, ViewportPortal } from '@xyflow/react'
 import { memo, useMemo } from 'react'
+import type { LinkGeometry } from '../../shared/layout/geometry.ts'
 import { paintVlan } from '../document/commands.ts'
 import { useDocument } from '../document/use-document.ts'
 import { liveLinkId, useLive } from '../live/store.ts'
 import { useUi } from '../ui/store.ts'
-import type { LinkGeometry } from './geometry.ts'
 import { TRUNK_COLOUR, UNTAGGED_COLOUR, vlanColour } from './vlan-colour.ts'
 
 export type LabEdgeData = {

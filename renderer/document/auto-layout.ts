@@ -5,7 +5,7 @@
 // those of one VLAN next to each other. Nodes the caller keeps stay where they are.
 import { nodeHost } from '../../shared/lab/normalize.ts'
 import type { Lab } from '../../shared/lab/schema.ts'
-import { type Box, labelSize, labNodeSizes, overlaps } from '../canvas/geometry.ts'
+import { type Box, labelSize, labNodeSizes, overlaps } from '../../shared/layout/geometry.ts'
 
 type ElkNode = {
   id: string

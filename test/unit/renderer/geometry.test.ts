@@ -3,8 +3,8 @@
 // broadcast domain in its VLAN's colour, and a split VLAN marked.
 import { describe, expect, it } from 'vitest'
 import { domainShapes } from '../../../renderer/canvas/domain-overlay.tsx'
-import { type Box, type LinkShape, linkGeometry, overlaps } from '../../../renderer/canvas/geometry.ts'
 import { vlanColour } from '../../../renderer/canvas/vlan-colour.ts'
+import { type Box, type LinkShape, linkGeometry, overlaps } from '../../../shared/layout/geometry.ts'
 
 const box = (x: number, y: number, width = 100, height = 40): Box => ({ x, y, width, height })
 const guestLink = (guest: string, bridge: string): LinkShape => ({

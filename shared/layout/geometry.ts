@@ -2,8 +2,8 @@
 // the tests agree: node sizes, which side of a node each link leaves from (ports spread along that
 // side in the order of the nodes they lead to, so links at a bridge never cross), and where a link's
 // labels go — its interface name and address at the guest end, its VLAN chip at the bridge end.
-import { guestIfname } from '../../shared/lab/normalize.ts'
-import type { Lab, LabLink, LabNode, NodeKind } from '../../shared/lab/schema.ts'
+import { guestIfname } from '../lab/normalize.ts'
+import type { Lab, LabLink, LabNode, NodeKind } from '../lab/schema.ts'
 
 export type Point = { x: number; y: number }
 export type Box = { x: number; y: number; width: number; height: number }
