@@ -18,6 +18,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { describeNetem } from '../../shared/lab/netem.ts'
 import { linkIds, nodeHost } from '../../shared/lab/normalize.ts'
 import { isGuestPair, type NodeKind } from '../../shared/lab/schema.ts'
+import { warmUpLayout } from '../../shared/layout/auto-layout.ts'
 import {
   type Box,
   CHIP_HEIGHT,
@@ -29,7 +30,6 @@ import {
   linkGeometry,
   nodeDetail,
 } from '../../shared/layout/geometry.ts'
-import { warmUpLayout } from '../document/auto-layout.ts'
 import { checkedLab, labDomains } from '../document/checked.ts'
 import {
   addHost,

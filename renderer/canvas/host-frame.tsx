@@ -2,8 +2,8 @@
 // (a namespace with its own Open vSwitch) or a real machine reached over SSH, which says where.
 import type { NodeProps } from '@xyflow/react'
 import { memo } from 'react'
+import { FRAME_PAD } from '../../shared/layout/auto-layout.ts'
 import type { Box } from '../../shared/layout/geometry.ts'
-import { FRAME_PAD } from '../document/auto-layout.ts'
 import { KindIcon } from './icons.tsx'
 
 export type HostFrameData = { name: string; width: number; height: number; machine?: string }

@@ -2,8 +2,8 @@
 // when the user asks (Layout keeps the nodes they placed; Re-layout all does not). The view is
 // fitted afterwards.
 import type { Lab } from '../../shared/lab/schema.ts'
+import { autoLayout } from '../../shared/layout/auto-layout.ts'
 import { useUi } from '../ui/store.ts'
-import { autoLayout } from './auto-layout.ts'
 import { userPlaced } from './store.ts'
 import { useDocument } from './use-document.ts'
 

@@ -1,9 +1,9 @@
 // The first picture of a lab opened without positions: hosts as frames side by side, bridges above
 // their guests, nothing on top of anything; nodes the user placed stay put.
 import { describe, expect, it } from 'vitest'
-import { autoLayout } from '../../../renderer/document/auto-layout.ts'
 import { loadLab } from '../../../shared/lab/load.ts'
 import type { Lab } from '../../../shared/lab/schema.ts'
+import { autoLayout } from '../../../shared/layout/auto-layout.ts'
 import { type Box, labNodeSizes, overlaps } from '../../../shared/layout/geometry.ts'
 import { readScenario } from '../../support/scenarios.ts'
 

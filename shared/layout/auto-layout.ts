@@ -3,9 +3,9 @@
 // groups side by side in a row ordered so that hosts joined by wires are neighbours (their bridges
 // sit at the tops of the frames, so the wires between them stay short), and within a bridge's guests
 // those of one VLAN next to each other. Nodes the caller keeps stay where they are.
-import { nodeHost } from '../../shared/lab/normalize.ts'
-import type { Lab } from '../../shared/lab/schema.ts'
-import { type Box, labelSize, labNodeSizes, overlaps } from '../../shared/layout/geometry.ts'
+import { nodeHost } from '../lab/normalize.ts'
+import type { Lab } from '../lab/schema.ts'
+import { type Box, labelSize, labNodeSizes, overlaps } from './geometry.ts'
 
 type ElkNode = {
   id: string
