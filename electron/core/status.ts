@@ -3,10 +3,13 @@ import type { StatusReply } from '../../shared/api/contract.ts'
 import { guestIfname, linkIds, nodeHost } from '../../shared/lab/normalize.ts'
 import { isGuestPair, type Lab } from '../../shared/lab/schema.ts'
 import { guestHostEnd, pairEnds, wireDevices } from '../../shared/plan/device-names.ts'
-import type { Observed } from '../../shared/plan/observed.ts'
+import { carriesFrames, type Observed, type ObservedInterface } from '../../shared/plan/observed.ts'
 import { type PlanOptions, planLab } from '../../shared/plan/plan.ts'
 
 export type LinkStatus = StatusReply['links'][number]
+
+/** An end that is there and passes frames. */
+const works = (end: ObservedInterface | undefined): boolean => end !== undefined && carriesFrames(end)
 export type StatusReport = StatusReply
 
 export function labStatus(
@@ -52,7 +55,7 @@ export function labStatus(
             ? { operState: endA.operState, addresses: [...endA.addresses], mtu: endA.mtu, mac: endA.mac }
             : {}),
         },
-        endA?.operState === 'UP' && endB?.operState === 'UP',
+        works(endA) && works(endB),
         `operstate ${endA?.operState ?? '?'} in ${a.guest} / ${endB?.operState ?? '?'} in ${b.guest}`,
       )
     }
@@ -60,8 +63,6 @@ export function labStatus(
       const [a, b] = wireDevices(lab, link)
       const endA = hostOf(link.between[0])?.interfaces.find((x) => x.name === a)
       const endB = hostOf(link.between[1])?.interfaces.find((x) => x.name === b)
-      // A VXLAN device reports operstate UNKNOWN when it works.
-      const works = (x: typeof endA) => x?.operState === 'UP' || (x?.operState === 'UNKNOWN' && x.adminUp)
       // A NIC joined to a bridge is one device: the NIC.
       const enslaved = link.between.filter((n) => lab.nodes[n]?.kind === 'uplink').length === 1
       const nicIndex = lab.nodes[link.between[0]]?.kind === 'uplink' ? 0 : 1
@@ -96,7 +97,7 @@ export function labStatus(
     }
     return judge(
       base,
-      inside?.operState === 'UP' && (macvlan || hostEnd?.operState === 'UP'),
+      works(inside) && (macvlan || works(hostEnd)),
       `operstate ${inside?.operState ?? '?'} in ${link.guest}`,
     )
   })

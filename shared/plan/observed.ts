@@ -11,6 +11,8 @@ export interface ObservedInterface {
   readonly promisc?: boolean
   /** The kernel's operstate: UP, DOWN, LOWERLAYERDOWN, UNKNOWN. */
   readonly operState: string
+  /** LOWER_UP among its flags: running with a carrier, as of now (operstate follows it later). */
+  readonly lowerUp?: boolean
   readonly mtu: number
   readonly mac: string
   /** The bridge (or OVS system interface) it is a port of. */
@@ -29,6 +31,18 @@ export interface ObservedInterface {
   /** Byte counters, read where asked for (guests' interfaces). */
   readonly rxBytes?: number
   readonly txBytes?: number
+}
+
+/**
+ * Whether an interface passes frames. operstate UP says so; UNKNOWN is a device with no operstate
+ * of its own (VXLAN), working when up. The kernel moves operstate to UP by its linkwatch work up to
+ * a second after the carrier came, so an end just set up reads DOWN with LOWER_UP meanwhile:
+ * LOWER_UP is the carrier as of now, and that end works.
+ */
+export function carriesFrames(i: Pick<ObservedInterface, 'adminUp' | 'operState' | 'lowerUp'>): boolean {
+  if (!i.adminUp) return false
+  if (i.operState === 'UP' || i.operState === 'UNKNOWN') return i.lowerUp !== false
+  return i.operState === 'DOWN' && i.lowerUp === true
 }
 
 export interface ObservedRoute {

@@ -1,6 +1,7 @@
 // A line of `ip -o monitor link` says at once whether an interface went up or down; the watcher
 // uses it to move a link between up and down within milliseconds, before its full look at the
 // machine (tens of milliseconds) confirms the state and fills in the reasons.
+import { carriesFrames } from '../../../shared/plan/observed.ts'
 
 export interface LinkLine {
   readonly ifname: string
@@ -8,7 +9,7 @@ export interface LinkLine {
   readonly adminUp: boolean
   /** The kernel's operstate word: UP, DOWN, LOWERLAYERDOWN, UNKNOWN, … */
   readonly operState: string
-  /** Carrying frames: up, and either operstate UP or UNKNOWN with a carrier (LOWER_UP). */
+  /** Carrying frames (shared/plan/observed.ts carriesFrames). */
   readonly working: boolean
 }
 
@@ -22,6 +23,6 @@ export function parseLinkLine(line: string): LinkLine | null {
   const flags = match[2]!.split(',')
   const adminUp = flags.includes('UP')
   const operState = match[3]!
-  const carrier = operState === 'UP' || (operState === 'UNKNOWN' && flags.includes('LOWER_UP'))
-  return { ifname: match[1]!, adminUp, operState, working: adminUp && carrier }
+  const working = carriesFrames({ adminUp, operState, lowerUp: flags.includes('LOWER_UP') })
+  return { ifname: match[1]!, adminUp, operState, working }
 }

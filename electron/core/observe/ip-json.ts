@@ -71,6 +71,7 @@ export function parseInterfaces(json: string): ObservedInterface[] {
       adminUp: l.flags.includes('UP'),
       promisc: (l.promiscuity ?? 0) > 0,
       operState: l.operstate,
+      lowerUp: l.flags.includes('LOWER_UP'),
       mtu: l.mtu,
       mac: l.address,
       master: l.master ?? null,

@@ -19,6 +19,14 @@ describe('a line of ip monitor', () => {
     ).toEqual({ ifname: 'pb-g1-eth1', adminUp: true, operState: 'LOWERLAYERDOWN', working: false })
   })
 
+  it('reads an end just set up whose operstate the kernel has not moved yet: the carrier says it works', () => {
+    expect(
+      parseLinkLine(
+        '7: eth1@if8: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue state DOWN group default',
+      ),
+    ).toEqual({ ifname: 'eth1', adminUp: true, operState: 'DOWN', working: true })
+  })
+
   it('reads an interface that works, and a tunnel whose operstate is UNKNOWN with a carrier', () => {
     expect(
       parseLinkLine(

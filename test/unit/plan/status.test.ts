@@ -42,6 +42,23 @@ describe('status from the fields of the plan’s ops', () => {
     expect(stateOf(down)).toMatchObject({ state: 'down', reasons: ['n1-eth1 is down'] })
   })
 
+  it('up while operstate still says DOWN but the carrier is there (the kernel updates operstate later)', () => {
+    const host = converged()
+    const settling = (lowerUp: boolean): ObservedHost => ({
+      ...host,
+      interfaces: host.interfaces.map((i) => ({ ...i, operState: 'DOWN', lowerUp })),
+      guests: Object.fromEntries(
+        Object.entries(host.guests).map(([name, g]) => [
+          name,
+          { ...g, interfaces: g.interfaces.map((i) => ({ ...i, operState: 'DOWN', lowerUp })) },
+        ]),
+      ),
+    })
+    expect(stateOf(settling(true))).toMatchObject({ state: 'up', reasons: [] })
+    // Without the carrier it is down, and says which operstate it read.
+    expect(stateOf(settling(false))).toMatchObject({ state: 'down', reasons: ['operstate DOWN in n1'] })
+  })
+
   it('drifted when a setting differs, even if a device is also down', () => {
     const host = converged()
     const drifted: ObservedHost = {
