@@ -2,34 +2,15 @@
 // applied, a guest link's context menu opens a live packet list that fills with ICMP while a guest
 // pings (from the test, in the lab's own namespace), Stop ends tcpdump (none left in /proc); a
 // guest's context menu opens a terminal in its namespace, and closing the panel ends the shell.
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs'
-import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { join } from 'node:path'
 import { execa } from 'execa'
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createEngine } from '../../electron/core/create-engine.ts'
-import { engineService } from '../../electron/core/service.ts'
-import { type RunningServer, serve } from '../../electron/serve/server.ts'
+import { describe, expect, it } from 'vitest'
 import { missingLabHost, testPrefix } from '../integration/support/lab-host.ts'
-import { sweep } from '../integration/support/machine.ts'
-import { launchChromium } from '../support/chromium.ts'
-import { runCli } from '../support/cli.ts'
+import { appliedLab } from '../support/applied-lab.ts'
+import { editorPage } from '../support/editor-page.ts'
 
 const skipReason = await missingLabHost(['iproute2', 'chromium'])
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
-const rendererDir = join(root, 'dist', 'renderer')
-const shots = join(root, 'test-results', 'e2e')
 
 /** tcpdump processes whose command line mentions `word` (the lab's own device names are unique). */
 function tcpdumpsOn(word: string): string[] {
@@ -62,12 +43,10 @@ function processesInNetns(name: string): string[] {
 
 describe.skipIf(skipReason !== null)('capture and shell panels in the editor', () => {
   const p = testPrefix()
-  const dir = mkdtempSync(join(tmpdir(), 'pb-capture-e2e-'))
-  const file = join(dir, `${p}.yaml`)
   const [s, a, b] = [`${p}s`, `${p}a`, `${p}b`] as const
   const hostEnd = `${p}pa`
-  writeFileSync(
-    file,
+  const lab = appliedLab(
+    p,
     `patchbay: 1
 name: ${p}-capture
 nodes:
@@ -83,42 +62,13 @@ layout:
   ${b}: { x: 460, y: 260 }
 `,
   )
-  let server: RunningServer
-  let browser: Browser
-  let page: Page
-
-  beforeAll(async () => {
-    if (!existsSync(join(rendererDir, 'index.html')))
-      throw new Error('the renderer is not built: run `npm run build:renderer`')
-    mkdirSync(shots, { recursive: true })
-    const applied = await runCli(['apply', file])
-    expect(applied.code, applied.stderr).toBe(0)
-    server = await serve({
-      service: engineService(createEngine({ stateDir: `/tmp/patchbay-test-state/${p}` })),
-      staticDir: rendererDir,
-    })
-    browser = await launchChromium()
-    page = await browser.newPage({ viewport: { width: 1600, height: 1000 } })
-    page.on('dialog', (dialog) => void dialog.accept())
-    await page.goto(server.url)
-    await page.waitForSelector('[data-node-id]')
-    await page.locator('input[type=file]').setInputFiles(file)
-    await page.waitForSelector(`[data-node-id="${b}"]`)
-    await page.waitForSelector('.canvas[data-settled="true"]')
-  }, 120_000)
-
-  afterAll(async () => {
-    await browser?.close()
-    await server?.close()
-    try {
-      await runCli(['destroy', file])
-    } finally {
-      await sweep(p)
-      rmSync(dir, { recursive: true, force: true })
-    }
-  }, 120_000)
+  const editor = editorPage({
+    stateDir: `/tmp/patchbay-test-state/${p}`,
+    open: { file: lab.file, node: b },
+  })
 
   it('fills a packet list with the ICMP of a guest ping, stops tcpdump, downloads the pcap', async () => {
+    const { page, shots } = editor
     await page.locator(`[data-link-label="${a}:eth1"]`).click({ button: 'right' })
     await page.locator('[data-menu-action="capture"]').click()
     const panel = page.locator(`[data-capture-panel="${a}:eth1"]`)
@@ -154,6 +104,7 @@ layout:
   }, 60_000)
 
   it('opens a shell on a netns guest that runs in its namespace, and closing it ends the shell', async () => {
+    const { page, server, shots } = editor
     await page.locator(`[data-node-id="${a}"]`).click({ button: 'right' })
     await page.locator('[data-menu-action="shell"]').click()
     const panel = page.locator(`[data-shell-panel="${a}"]`)
@@ -187,6 +138,7 @@ layout:
   }, 60_000)
 
   it('runs an activity mark along a link while traffic crosses it, and none when it is quiet', async () => {
+    const { page, shots } = editor
     const mark = page.locator(`[data-activity="${a}:eth1"]`)
     expect(await mark.count()).toBe(0)
     // About 1,000 packets of 1 kB each way in 10 s: 100 kB/s, level 2 (10 kB/s and over).
@@ -207,6 +159,7 @@ layout:
   }, 60_000)
 
   it('offers no shell on a bridge', async () => {
+    const { page } = editor
     await page.locator(`[data-node-id="${s}"]`).click({ button: 'right' })
     await page.waitForSelector(`[data-context-menu="${s}"]`)
     expect(await page.locator('[data-menu-action="shell"]').count()).toBe(0)

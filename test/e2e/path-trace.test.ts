@@ -1,35 +1,19 @@
-// Real frames animated on the canvas, in Chromium against a real `serve` as root: a two-bridge lab is
-// applied, then the path panel's Trace runs the traceLab call and the canvas steps through where the
-// frames were seen — tagged 10 on the trunk, untagged at the access ports — and, to a guest of
-// another VLAN, ends on the port the ARP request never reached, marked dropped.
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
 import { execa } from 'execa'
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createEngine } from '../../electron/core/create-engine.ts'
-import { engineService } from '../../electron/core/service.ts'
-import { type RunningServer, serve } from '../../electron/serve/server.ts'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
 import { missingLabHost, testPrefix } from '../integration/support/lab-host.ts'
-import { sweep } from '../integration/support/machine.ts'
-import { launchChromium } from '../support/chromium.ts'
-import { runCli } from '../support/cli.ts'
+import { appliedLab } from '../support/applied-lab.ts'
+import { editorPage } from '../support/editor-page.ts'
 
 const skipReason = await missingLabHost(['iproute2', 'ovs', 'chromium'])
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
-const rendererDir = join(root, 'dist', 'renderer')
-const shots = join(root, 'test-results', 'understand')
 
 describe.skipIf(skipReason !== null)('tracing real frames from the canvas', () => {
   const p = testPrefix()
-  const dir = mkdtempSync(join(tmpdir(), 'pb-trace-e2e-'))
-  const file = join(dir, `${p}.yaml`)
   const [s1, s2, a, b, c] = [`${p}s1`, `${p}s2`, `${p}a`, `${p}b`, `${p}c`] as const
   const trunk = `${s1}~${s2}`
-  writeFileSync(
-    file,
+  const lab = appliedLab(
+    p,
     `patchbay: 1
 name: ${p}-trace
 nodes:
@@ -45,40 +29,11 @@ links:
   - { between: [${s1}, ${s2}], trunk: [10, 20], ifnames: [${p}t1, ${p}t2] }
 `,
   )
-  let server: RunningServer
-  let browser: Browser
-  let page: Page
-
-  beforeAll(async () => {
-    if (!existsSync(join(rendererDir, 'index.html')))
-      throw new Error('the renderer is not built: run `npm run build:renderer`')
-    mkdirSync(shots, { recursive: true })
-    const applied = await runCli(['apply', file])
-    expect(applied.code, applied.stderr).toBe(0)
-    server = await serve({
-      service: engineService(createEngine({ stateDir: `/tmp/patchbay-test-state/${p}` })),
-      staticDir: rendererDir,
-    })
-    browser = await launchChromium()
-    page = await browser.newPage({ viewport: { width: 1600, height: 1000 } })
-    page.on('dialog', (dialog) => void dialog.accept())
-    await page.goto(server.url)
-    await page.waitForSelector('[data-node-id]')
-    await page.locator('input[type=file]').setInputFiles(file)
-    await page.waitForSelector(`[data-node-id="${c}"]`)
-    await page.waitForSelector('.canvas[data-settled="true"]')
-  }, 120_000)
-
-  afterAll(async () => {
-    await browser?.close()
-    await server?.close()
-    try {
-      await runCli(['destroy', file])
-    } finally {
-      await sweep(p)
-      rmSync(dir, { recursive: true, force: true })
-    }
-  }, 120_000)
+  const editor = editorPage({
+    stateDir: `/tmp/patchbay-test-state/${p}`,
+    open: { file: lab.file, node: c },
+    shots: 'understand',
+  })
 
   const current = (page: Page) =>
     page
@@ -91,6 +46,7 @@ links:
       )
 
   it('steps through the frames seen: tag 10 on the trunk, untagged at the access ports', async () => {
+    const { page, shots } = editor
     await page.locator('[data-path-field="from"]').selectOption(`${a}:eth1`)
     await page.locator('[data-path-field="to"]').selectOption(`${b}:eth1`)
     await page.locator('[data-action="trace-path"]').click()
@@ -121,6 +77,7 @@ links:
   }, 90_000)
 
   it('to a guest of another VLAN: the last step is the port the request never reached, with why', async () => {
+    const { page, shots } = editor
     await page.locator('[data-path-field="to"]').selectOption(`${c}:eth1`)
     await page.locator('[data-action="trace-path"]').click()
     await expect
@@ -138,6 +95,7 @@ links:
     await page.screenshot({ path: join(shots, '07-trace-stopped.png') })
   }, 90_000)
   it('the bridge inspector shows what the bridge learned and marks a port re-tagged by hand', async () => {
+    const { page, shots } = editor
     await page.keyboard.press('Escape')
     await page.locator(`[data-node-id="${s2}"]`).click()
     await page.locator('[data-action="bridge-tables"]').click()
@@ -167,6 +125,7 @@ links:
     await page.screenshot({ path: join(shots, '10-bridge-tables.png') })
   }, 90_000)
   it('explained on the machine after the re-tag: blocked, and the drawing disagrees', async () => {
+    const { page, shots } = editor
     await page.locator('[data-path-field="from"]').selectOption(`${a}:eth1`)
     await page.locator('[data-path-field="to"]').selectOption(`${b}:eth1`)
     await page.locator('[data-action="explain-machine"]').click()

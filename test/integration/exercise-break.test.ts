@@ -1,26 +1,22 @@
 // `exercise break` on the real machine: every kind of fault it can inject (a port re-tagged, a VLAN
 // pruned from a trunk, a native VLAN changed, a link set down) makes `check` fail, and `apply`
 // repairs it; the command itself says only that a fault was injected.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { readFileSync } from 'node:fs'
+import { describe, expect, it } from 'vitest'
 import { createEngine } from '../../electron/core/create-engine.ts'
 import { type FaultKind, possibleFaults } from '../../electron/core/exercise-break.ts'
 import { loadLab } from '../../shared/lab/load.ts'
+import { appliedLab } from '../support/applied-lab.ts'
 import { runCli } from '../support/cli.ts'
 import { missingLabHost, testPrefix } from './support/lab-host.ts'
-import { sweep } from './support/machine.ts'
 
 const skipReason = await missingLabHost(['iproute2', 'ovs'])
 
 describe.skipIf(skipReason !== null)('patchbay exercise break', () => {
   const p = testPrefix()
-  const dir = mkdtempSync(join(tmpdir(), 'pb-break-'))
-  const file = join(dir, 'lab.yaml')
   const g = (n: string) => `${p}${n}`
-  writeFileSync(
-    file,
+  const { file } = appliedLab(
+    p,
     `patchbay: 1
 name: ${p}-brk
 nodes:
@@ -44,23 +40,10 @@ exercise:
     - { isolated: [${g('a1')}, ${g('b2')}] }
     - { trunk: "${g('s1')}~${g('s2')}", carries: [10, 20] }
 `,
+    'lab.yaml',
   )
   const lab = loadLab(readFileSync(file, 'utf8')).lab!
   const engine = createEngine()
-
-  beforeAll(async () => {
-    const applied = await runCli(['apply', file])
-    expect(applied.code, applied.stderr).toBe(0)
-  }, 120_000)
-
-  afterAll(async () => {
-    try {
-      await runCli(['destroy', file])
-    } finally {
-      await sweep(p)
-      rmSync(dir, { recursive: true, force: true })
-    }
-  }, 120_000)
 
   const checkCode = async () => (await runCli(['check', file])).code
 

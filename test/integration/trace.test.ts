@@ -1,26 +1,18 @@
-// `patchbay trace` on the real machine: two OVS bridges joined by a trunk, tcpdump on every port
-// at once. A's ARP and ping to B (same VLAN, across the trunk) are seen tagged 10 on the trunk and
-// untagged at the access ports; to C (VLAN 20 on the far bridge) they stop at the trunk's far end.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { execa } from 'execa'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { TraceReply } from '../../shared/api/contract.ts'
+import { appliedLab } from '../support/applied-lab.ts'
 import { runCli } from '../support/cli.ts'
 import { missingLabHost, testPrefix } from './support/lab-host.ts'
-import { sweep } from './support/machine.ts'
 
 const skipReason = await missingLabHost(['iproute2', 'ovs', 'docker'])
 
 describe.skipIf(skipReason !== null)('patchbay trace on an applied two-bridge lab', () => {
   const p = testPrefix()
-  const dir = mkdtempSync(join(tmpdir(), 'pb-trace-'))
-  const file = join(dir, 'lab.yaml')
   const [s1, s2, a, b, c] = [`${p}s1`, `${p}s2`, `${p}a`, `${p}b`, `${p}c`] as const
   const trunk = `${s1}~${s2}`
-  writeFileSync(
-    file,
+  const { file } = appliedLab(
+    p,
     `patchbay: 1
 name: ${p}-trace
 nodes:
@@ -35,21 +27,8 @@ links:
   - { guest: ${c}, to: ${s2}, ip: 10.79.0.3/24, vlan: 20, hostIfname: ${p}pc }
   - { between: [${s1}, ${s2}], trunk: [10, 20], ifnames: [${p}t1, ${p}t2] }
 `,
+    'lab.yaml',
   )
-
-  beforeAll(async () => {
-    const applied = await runCli(['apply', file])
-    expect(applied.code, applied.stderr).toBe(0)
-  }, 120_000)
-
-  afterAll(async () => {
-    try {
-      await runCli(['destroy', file])
-    } finally {
-      await sweep(p)
-      rmSync(dir, { recursive: true, force: true })
-    }
-  }, 120_000)
 
   /** No tcpdump of this trace is left running: every capture was stopped. */
   const leftoverCaptures = async () =>
