@@ -3,7 +3,7 @@
 // Then the two-machine VLAN lab on it, reached by the engine's calls: VXLAN between the machines,
 // verify, a no-op second apply, destroy back to how each machine was; a changed host key and an
 // unreachable machine mid-apply; a lab word never reaches a remote shell. One file: the rig's
-// names are fixed, so these run one after the other.
+// names are fixed, so these run one after the other, and the file holds the rig (holdRig) throughout.
 import { readFileSync } from 'node:fs'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -18,7 +18,7 @@ import { engineService } from '../../electron/core/service.ts'
 import type { ApplyReply, PlanReply, VerifyReply } from '../../shared/api/contract.ts'
 import { runCli } from '../support/cli.ts'
 import { missingLabHost, testPrefix } from './support/lab-host.ts'
-import { onMachine, RIG_KEY, RIG_KNOWN_HOSTS, rig } from './support/rig.ts'
+import { holdRig, onMachine, RIG_KEY, RIG_KNOWN_HOSTS, rig } from './support/rig.ts'
 
 const skipReason = await missingLabHost(['iproute2', 'ovs', 'sshd'])
 const ROOT = join(import.meta.dirname, '..', '..')
@@ -75,6 +75,13 @@ async function leftovers(): Promise<string[]> {
     .filter(Boolean)
   return [...netns, ...links, ...mounts, ...procs, ...files]
 }
+
+// The rig is one per host: no other test file (here or in another vitest run) uses it meanwhile.
+let releaseRig = () => {}
+beforeAll(async () => {
+  if (skipReason === null) releaseRig = await holdRig()
+}, 900_000)
+afterAll(() => releaseRig())
 
 describe.skipIf(skipReason !== null)('the machine rig', () => {
   afterAll(async () => {
