@@ -2,7 +2,7 @@
 import { useRef } from 'react'
 import { loadLab } from '../../shared/lab/load.ts'
 import type { Lab } from '../../shared/lab/schema.ts'
-import { labSvg } from '../../shared/picture/picture.ts'
+import { labPicture } from '../../shared/picture/picture.ts'
 import { ApiFailure, type Client } from '../api/client.ts'
 import { useFile } from '../document/file.ts'
 import { newFile, openChosen, openMachine, saveFile, saveFileAs } from '../document/file-actions.ts'
@@ -13,8 +13,8 @@ import { useUi } from '../ui/store.ts'
 import { refreshMachine } from './StatusBar.tsx'
 
 /** The lab as an SVG file (the same picture as `patchbay export --format svg`), downloaded. */
-function exportPicture(lab: Lab): void {
-  const url = URL.createObjectURL(new Blob([labSvg(lab)], { type: 'image/svg+xml' }))
+async function exportPicture(lab: Lab): Promise<void> {
+  const url = URL.createObjectURL(new Blob([await labPicture(lab)], { type: 'image/svg+xml' }))
   const a = document.createElement('a')
   a.href = url
   a.download = `${lab.name}.svg`
@@ -110,8 +110,8 @@ export function Toolbar({ client }: { client: Client }) {
       <button
         type="button"
         data-action="export-picture"
-        onClick={() => exportPicture(lab)}
-        title="Export picture: the lab as SVG, VLAN colours, trunk chips and domains"
+        onClick={() => run('Export picture', () => exportPicture(lab))}
+        title="Export picture: the lab as SVG, as the canvas draws it (host frames, VLAN colours and chips, a legend)"
       >
         Export picture
       </button>

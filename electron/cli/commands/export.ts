@@ -2,7 +2,8 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { ExitCode } from '../../../shared/api/exit-codes.ts'
 import { exportContainerlab } from '../../../shared/containerlab/export.ts'
-import { labDot, labMermaid, labSvg } from '../../../shared/picture/picture.ts'
+import type { Lab } from '../../../shared/lab/schema.ts'
+import { labDot, labMermaid, labPicture } from '../../../shared/picture/picture.ts'
 import { exportPipework } from '../../../shared/pipework/export.ts'
 import { type CliIo, InputError } from '../io.ts'
 import { loadLabArg, printProblems } from '../lab-input.ts'
@@ -15,12 +16,16 @@ export async function exportCommand(
   const loaded = await loadLabArg(io, path)
   printProblems(io, loaded.problems)
   if (!loaded.lab) return ExitCode.invalid
-  const picture = ({ svg: labSvg, mermaid: labMermaid, dot: labDot } as Record<string, typeof labSvg>)[
-    options.format
-  ]
-  if (options.format === 'png') return exportPng(io, labSvg(loaded.lab), options.output)
+  // The SVG and PNG lay out the nodes the lab gives no position as the editor does on open.
+  if (options.format === 'png') return exportPng(io, await labPicture(loaded.lab), options.output)
+  const pictures: Record<string, (lab: Lab) => string | Promise<string>> = {
+    svg: labPicture,
+    mermaid: labMermaid,
+    dot: labDot,
+  }
+  const picture = pictures[options.format]
   if (picture) {
-    io.stdout(picture(loaded.lab))
+    io.stdout(await picture(loaded.lab))
     return ExitCode.ok
   }
   if (options.format === 'containerlab') {

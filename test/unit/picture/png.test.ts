@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path'
 import { Resvg } from '@resvg/resvg-js'
 import { afterAll, describe, expect, it } from 'vitest'
 import { loadLab } from '../../../shared/lab/load.ts'
-import { labSvg } from '../../../shared/picture/picture.ts'
+import { labPicture } from '../../../shared/picture/picture.ts'
 import { runCli } from '../../support/cli.ts'
 
 const example = resolve(import.meta.dirname, '..', '..', '..', 'examples', 'three-hosts.yaml')
@@ -30,7 +30,7 @@ describe('export --format png', () => {
     expect(out.stdout).toBe(`${file}\n`)
     const png = readFileSync(file)
     expect(png.subarray(0, 8)).toEqual(PNG_MAGIC)
-    const svg = labSvg(loadLab(readFileSync(example, 'utf8')).lab!)
+    const svg = await labPicture(loadLab(readFileSync(example, 'utf8')).lab!)
     const [w, h] = [/ width="(\d+(?:\.\d+)?)"/, / height="(\d+(?:\.\d+)?)"/].map((re) =>
       Math.ceil(Number(re.exec(svg)![1])),
     )
