@@ -21,12 +21,16 @@ export function fitted(text: string, width: number, size: number, bold = false):
 export const textEl = (x: number, y: number, size: number, content: string, extra = '') =>
   `<text x="${n(x)}" y="${n(y)}" font-size="${size}"${extra}>${xml(content)}</text>`
 
-/** A VLAN chip centred at `at`: a pill in the VLAN's colour with its number (and ·N when native). */
-export function chip(vlan: number, at: { x: number; y: number }, native = false): string {
+/**
+ * A VLAN chip centred at `at`: a pill in the VLAN's colour with its number (and ·N when native);
+ * `link` names the guest link whose bridge end it marks.
+ */
+export function chip(vlan: number, at: { x: number; y: number }, native = false, link?: string): string {
   const c = vlanColour(vlan)
   const width = chipWidth(vlan)
+  const of = link === undefined ? '' : ` data-link="${xml(link)}"`
   return (
-    `<g class="chip" data-vlan="${vlan}"><rect x="${n(at.x - width / 2)}" y="${n(at.y - CHIP_HEIGHT / 2)}" width="${width}" height="${CHIP_HEIGHT}" rx="8" fill="${c.css}"/>` +
+    `<g class="chip" data-vlan="${vlan}"${of}><rect x="${n(at.x - width / 2)}" y="${n(at.y - CHIP_HEIGHT / 2)}" width="${width}" height="${CHIP_HEIGHT}" rx="8" fill="${c.css}"/>` +
     textEl(
       at.x,
       at.y + 3.5,

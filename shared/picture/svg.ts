@@ -259,7 +259,7 @@ export function labSvg(lab: Lab): string {
       drawn.push({ x: g.label.x - size.width / 2, y: g.label.y - size.height / 2, ...size })
     }
     if ('guest' in link && link.vlan !== undefined && g.chip) {
-      labels.push(chip(link.vlan, g.chip))
+      labels.push(chip(link.vlan, g.chip, false, ids[i]))
       const w = chipWidth(link.vlan)
       drawn.push({ x: g.chip.x - w / 2, y: g.chip.y - CHIP_HEIGHT / 2, width: w, height: CHIP_HEIGHT })
     }

@@ -7,10 +7,12 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { join, relative, resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { loadLab } from '../../../shared/lab/load.ts'
+import { linkIds } from '../../../shared/lab/normalize.ts'
 import type { Lab } from '../../../shared/lab/schema.ts'
 import { autoLayout } from '../../../shared/layout/auto-layout.ts'
 import { type Box, overlaps } from '../../../shared/layout/geometry.ts'
 import { labPicture, labSvg } from '../../../shared/picture/picture.ts'
+import { TRUNK_COLOUR, UNTAGGED_COLOUR, vlanColour } from '../../../shared/picture/vlan-colour.ts'
 
 const examples = resolve(import.meta.dirname, '..', '..', '..', 'examples')
 const yamlUnder = (dir: string): string[] =>
@@ -134,6 +136,23 @@ function read(svg: string): Picture {
   return { view: { x: vx, y: vy, width: vw, height: vh }, nodes, texts, chips, frames }
 }
 
+/** Whether a <line> passes through a box (sampled along it: enough for boxes wider than 2px). */
+function crosses(box: Box, line: Element): boolean {
+  const [x1, y1, x2, y2] = ['x1', 'y1', 'x2', 'y2'].map((a) => num(line, a)) as [
+    number,
+    number,
+    number,
+    number,
+  ]
+  const steps = Math.ceil(Math.hypot(x2 - x1, y2 - y1))
+  for (let i = 0; i <= steps; i++) {
+    const x = x1 + ((x2 - x1) * i) / steps
+    const y = y1 + ((y2 - y1) * i) / steps
+    if (x >= box.x && x <= box.x + box.width && y >= box.y && y <= box.y + box.height) return true
+  }
+  return false
+}
+
 const show = (b: Box) => `(${b.x.toFixed(1)},${b.y.toFixed(1)} ${b.width.toFixed(1)}×${b.height.toFixed(1)})`
 
 /** Every way the picture is hard to read, as sentences; [] when it is fine. */
@@ -232,5 +251,69 @@ describe('the exported picture is readable', () => {
     const mixed = read(await labPicture(some))
     expect(mixed.nodes.get('web1')).toMatchObject({ x: 2000, y: 2000 })
     expect(readability(some, await labPicture(some)).filter((p) => p.startsWith('nodes '))).toEqual([])
+  })
+
+  it('three-hosts: labels at the guest end, chips at the bridge end, one colour per VLAN, thick trunks, a legend', async () => {
+    const [, lab] = labs.find(([f]) => f === 'three-hosts.yaml')!
+    const svg = await labPicture(lab)
+    const all = elements(svg)
+    const p = read(svg)
+    const centre = (b: Box) => ({ x: b.x + b.width / 2, y: b.y + b.height / 2 })
+    const distance = (a: Box, b: Box) => Math.hypot(centre(a).x - centre(b).x, centre(a).y - centre(b).y)
+    const ids = linkIds(lab.links ?? [])
+    const rectIn = (cls: string, id: string) =>
+      all.find((e) => e.tag === 'rect' && e.within[0]?.class === cls && e.within[0]['data-link'] === id)
+    ;(lab.links ?? []).forEach((link, i) => {
+      const id = ids[i]!
+      const line = all.find(
+        (e) => e.tag === 'line' && e.attrs.class === 'link' && e.attrs['data-link'] === id,
+      )!
+      const trunk = 'between' in link && (link.trunk ?? []).length > 0
+      expect(line.attrs.stroke, id).toBe(
+        link.vlan !== undefined ? vlanColour(link.vlan).css : trunk ? TRUNK_COLOUR : UNTAGGED_COLOUR.css,
+      )
+      expect(Number(line.attrs['stroke-width']), id).toBe(trunk ? 6 : 3)
+      if (!('guest' in link)) {
+        // A trunk's label holds a chip per VLAN it carries.
+        const chips = all.filter(
+          (e) => e.tag === 'g' && e.attrs.class === 'chip' && e.within[0]?.['data-link'] === id,
+        )
+        expect(
+          chips.map((c) => Number(c.attrs['data-vlan'])),
+          id,
+        ).toEqual(link.trunk)
+        return
+      }
+      const guest = p.nodes.get(link.guest)!
+      const bridge = p.nodes.get(link.to)!
+      const label = rectBox(rectIn('link-label', id)!)
+      // At the guest: next to its box, or (when the room there is taken) on its own line, nearer the guest.
+      const gap = Math.max(
+        guest.x - (label.x + label.width),
+        label.x - (guest.x + guest.width),
+        guest.y - (label.y + label.height),
+        label.y - (guest.y + guest.height),
+      )
+      const onLine = crosses(label, line)
+      expect(
+        gap <= 8 || onLine,
+        `${id}: label ${show(label)} is neither by ${link.guest} nor on its line`,
+      ).toBe(true)
+      if (!onLine) expect(distance(label, guest), id).toBeLessThan(distance(label, bridge))
+      const texts = all
+        .filter(
+          (e) => e.tag === 'text' && e.within[0]?.class === 'link-label' && e.within[0]['data-link'] === id,
+        )
+        .map((e) => e.text)
+      expect(texts, id).toEqual([link.ifname ?? 'eth1', link.ip])
+      if (link.vlan === undefined) return
+      const chip = rectBox(rectIn('chip', id)!)
+      expect(rectIn('chip', id)!.attrs.fill, id).toBe(vlanColour(link.vlan).css)
+      expect(distance(chip, bridge), id).toBeLessThan(distance(chip, guest))
+    })
+    const legend = all.filter(
+      (e) => e.tag === 'g' && e.attrs.class === 'chip' && e.within[0]?.class === 'legend',
+    )
+    expect(legend.map((c) => Number(c.attrs['data-vlan']))).toEqual([10, 20, 30])
   })
 })
