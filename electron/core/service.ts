@@ -28,6 +28,7 @@ import { engineCalls } from './engine-calls.ts'
 import { type ChooseFile, fileHandlers, noFileHandlers } from './file-calls.ts'
 import type { LabFiles } from './lab-files.ts'
 import { type MachinesCalls, machinesCalls, machinesOf } from './machines/machines-calls.ts'
+import { MachinesWatcher } from './machines/machines-watch.ts'
 import type { WatchOptions } from './monitor/lab-watcher.ts'
 import { offlineCalls } from './offline-calls.ts'
 import { packageRootOrOwnDir } from './package-root.ts'
@@ -93,10 +94,17 @@ export interface ServiceOptions {
   readonly choose?: ChooseFile
 }
 
+/** A lab's watcher: the engine's on this machine, or one over the lab's machines. */
+interface Watcher {
+  on(name: 'event', listener: (event: WatchEvent) => void): unknown
+  start(): Promise<void>
+  stop(): void
+}
+
 /** What a service is made of: the engine's calls, and how to watch a lab where the engine runs here. */
 interface Backend {
   readonly calls: (progress: (event: ProgressEvent) => void) => EngineCalls
-  readonly watch?: Engine['watch']
+  readonly watch?: (lab: Lab, options: WatchOptions) => Watcher
   readonly capture?: (lab: Lab, linkId: string, options: CaptureOptions) => Promise<Capture>
   readonly shell?: (lab: Lab, node: string, size: ShellSize) => Promise<Shell>
   /** Lets go of what the calls hold (machines' connections). */
@@ -207,8 +215,9 @@ export const engineService = (engine: Engine, options: ServiceOptions = {}): Ser
         return machines
       },
       watch: (lab, o) => {
+        // Each machine watches (and heals) its own part; this engine merges what they say.
         if (machinesOf(lab).length > 0 && engine.machine === undefined)
-          throw new ServiceError('capability', 'live state of a lab over machines is not streamed yet')
+          return new MachinesWatcher(lab, { ...o, link: { bundle: MACHINE_HELPER } })
         return engine.watch(lab, o)
       },
       capture: (lab, linkId, o) => startCapture(engine, lab, linkId, o),

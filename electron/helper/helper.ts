@@ -7,9 +7,16 @@ import { readFile } from 'node:fs/promises'
 import { createInterface } from 'node:readline'
 import { execa } from 'execa'
 import type { ErrorKind } from '../../shared/api/contract.ts'
-import { MACHINE_HELLO, type MachineFacts, MachineHello } from '../../shared/api/machine.ts'
+import {
+  MACHINE_EVENT,
+  MACHINE_HELLO,
+  MACHINE_WATCH,
+  type MachineFacts,
+  MachineHello,
+  MachineWatch,
+} from '../../shared/api/machine.ts'
 import { createEngine } from '../core/create-engine.ts'
-import { engineService } from '../core/service.ts'
+import { engineService, failureOf, type LiveStream, type Service } from '../core/service.ts'
 
 /** Only the system's own tool directories: pkexec's caller cannot slip its own `ip` in. */
 export const HELPER_PATH = '/usr/sbin:/usr/bin:/sbin:/bin'
@@ -49,8 +56,25 @@ export async function runHelper(
   output: NodeJS.WritableStream,
   options: HelperOptions = {},
 ): Promise<void> {
-  let service = options.machine ? null : engineService(createEngine())
+  const service = options.machine ? null : engineService(createEngine())
   const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY })
+  // A machine's live streams end with the session that asked for them: no monitor outlives it.
+  const streams: LiveStream[] = []
+  try {
+    await serve(lines, output, options, service, streams)
+  } finally {
+    for (const stream of streams) stream.stop()
+  }
+}
+
+async function serve(
+  lines: AsyncIterable<string>,
+  output: NodeJS.WritableStream,
+  options: HelperOptions,
+  initial: Service | null,
+  streams: LiveStream[],
+): Promise<void> {
+  let service = initial
   for await (const line of lines) {
     if (!line.trim()) continue
     let message: Partial<RpcRequest>
@@ -75,6 +99,10 @@ export async function runHelper(
       output.write(reply(message.id, { result: await machineFacts(options.self) }))
       continue
     }
+    if (options.machine && message.method === MACHINE_WATCH) {
+      output.write(await watch(service, message, output, streams))
+      continue
+    }
     const outcome = await service.call(String(message.method ?? ''), message.params)
     if (outcome.ok) {
       output.write(reply(message.id, { result: outcome.reply }))
@@ -87,6 +115,38 @@ export async function runHelper(
         error: { code: CODE[kind], message: error, data: { kind, ...(problems ? { problems } : {}) } },
       }),
     )
+  }
+}
+
+/**
+ * Starts watching the lab's part on this machine; its events go out as notifications. The reply
+ * comes once the first state of every link went out (or why watching could not start).
+ */
+async function watch(
+  service: Service,
+  message: Partial<RpcRequest>,
+  output: NodeJS.WritableStream,
+  streams: LiveStream[],
+): Promise<string> {
+  const request = MachineWatch.safeParse(message.params)
+  if (!request.success)
+    return reply(message.id, {
+      error: { code: CODE.invalid, message: `malformed ${MACHINE_WATCH} request`, data: { kind: 'invalid' } },
+    })
+  const { lab, heal, counters } = request.data
+  try {
+    const stream = service.watch(
+      lab,
+      (event) =>
+        output.write(`${JSON.stringify({ jsonrpc: '2.0', method: MACHINE_EVENT, params: event })}\n`),
+      { heal: heal === true, counters: counters === true },
+    )
+    streams.push(stream)
+    await stream.ready
+    return reply(message.id, { result: { watching: true } })
+  } catch (e) {
+    const { kind, error } = failureOf(e)
+    return reply(message.id, { error: { code: CODE[kind], message: error, data: { kind } } })
   }
 }
 

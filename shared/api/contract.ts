@@ -496,6 +496,27 @@ export const CountersEvent = z.object({
 /** A source of live state went away or came back (Docker's events, a look at the machine). */
 export const NoticeEvent = z.object({ type: z.literal('notice'), at: z.number(), message: z.string() })
 
+/**
+ * A machine of a lab over machines (reached over ssh) can be watched, or cannot any more (`why`):
+ * said when its channel opens, breaks and comes back. While it cannot, its links are `missing`.
+ */
+export const MachineEvent = z.object({
+  type: z.literal('machine'),
+  at: z.number(),
+  machine: z.string(),
+  reachable: z.boolean(),
+  why: z.string().optional(),
+})
+
+/** What one machine's engine streams back over its channel (it never speaks of its reachability). */
+export const MachineWatchEvent = z.discriminatedUnion('type', [
+  LinkEvent,
+  ContainerEvent,
+  HealEvent,
+  CountersEvent,
+  NoticeEvent,
+])
+
 /** One more step of a running apply is done. */
 export const ProgressEvent = z.object({
   type: z.literal('progress'),
@@ -571,6 +592,7 @@ export const events = {
   heal: HealEvent,
   counters: CountersEvent,
   notice: NoticeEvent,
+  machine: MachineEvent,
   progress: ProgressEvent,
   'lab-file-changed': LabFileChangedEvent,
   menu: MenuCommandEvent,
@@ -594,13 +616,14 @@ export const LiveEvent = z.discriminatedUnion('type', [
   HealEvent,
   CountersEvent,
   NoticeEvent,
+  MachineEvent,
   ProgressEvent,
   LabFileChangedEvent,
   StreamErrorEvent,
 ])
 export type LiveEvent = z.infer<typeof LiveEvent>
 /** What watching a lab on the machine produces (the engine's watcher). */
-export type WatchEvent = LiveEventOf<'link' | 'container' | 'heal' | 'counters' | 'notice'>
+export type WatchEvent = LiveEventOf<'link' | 'container' | 'heal' | 'counters' | 'notice' | 'machine'>
 /** What every open editor is told, whatever lab it watches. */
 export type BroadcastEvent = LiveEventOf<'progress' | 'lab-file-changed'>
 

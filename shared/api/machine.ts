@@ -19,3 +19,18 @@ export const MachineFacts = z.object({
   vxlan: z.string().nullable(),
 })
 export type MachineFacts = z.infer<typeof MachineFacts>
+
+/**
+ * Watching the lab's part on the machine (its own ssh session): answered once every monitor runs
+ * and each link's state went out once; then every event comes as a MACHINE_EVENT notification
+ * (a JSON-RPC request without id) until the session's stdin closes.
+ */
+export const MACHINE_WATCH = 'machine.watch'
+export const MACHINE_EVENT = 'machine.event'
+
+export const MachineWatch = z.object({
+  lab: z.unknown(),
+  heal: z.boolean().optional(),
+  counters: z.boolean().optional(),
+})
+export type MachineWatch = z.infer<typeof MachineWatch>

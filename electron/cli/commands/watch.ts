@@ -25,6 +25,8 @@ function describe(event: WatchEvent): string {
       return `${time} notice ${event.message}`
     case 'heal':
       return `${time} heal ${event.node}: ${event.ok ? `${event.ops} ops in ${event.ms} ms` : `failed: ${event.error}`}`
+    case 'machine':
+      return `${time} machine ${event.machine} ${event.reachable ? 'reachable' : `unreachable: ${event.why ?? '?'}`}`
   }
 }
 
@@ -48,7 +50,7 @@ export async function watchCommand(
     lab,
     (event) => {
       // The service's log: what it healed, and when a source of live state went away or came back.
-      if (options.onlyHeals && event.type !== 'heal' && event.type !== 'notice') return
+      if (options.onlyHeals && !['heal', 'notice', 'machine'].includes(event.type)) return
       io.stdout(`${options.json ? JSON.stringify(event) : describe(event)}\n`)
     },
     { heal: options.heal === true, counters: options.counters === true },

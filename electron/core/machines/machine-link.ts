@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { createInterface } from 'node:readline'
 import { type ApiCall, type ApiReply, type ApiRequest, api, ErrorKind } from '../../../shared/api/contract.ts'
-import { MACHINE_HELLO, MachineFacts } from '../../../shared/api/machine.ts'
+import { MACHINE_HELLO, MACHINE_WATCH, MachineFacts, type MachineWatch } from '../../../shared/api/machine.ts'
 import type { SshDestination } from '../../../shared/lab/ssh.ts'
 import { ServiceError } from '../calls.ts'
 import { CONTROL_DIR, HELPER_COMMAND, INSTALL_COMMAND, knownHostsOf, sshArgv } from './ssh-argv.ts'
@@ -24,7 +24,13 @@ interface Pending {
 }
 
 /** Whatever the answer of a machine, it is not trusted to be anything until parsed. */
-type RpcLine = { id?: unknown; result?: unknown; error?: { message?: unknown; data?: { kind?: unknown } } }
+type RpcLine = {
+  id?: unknown
+  method?: unknown
+  params?: unknown
+  result?: unknown
+  error?: { message?: unknown; data?: { kind?: unknown } }
+}
 
 export class MachineLink {
   private child: ChildProcess | null = null
@@ -32,6 +38,8 @@ export class MachineLink {
   private nextId = 1
   private stderr = ''
   private exited: Promise<number | null> = Promise.resolve(null)
+  /** Hears the helper's notifications (requests without id): a watch's events. */
+  private notified: ((method: string, params: unknown) => void) | null = null
   facts: MachineFacts | null = null
 
   constructor(
@@ -149,6 +157,10 @@ export class MachineLink {
     } catch {
       return // not a reply: the helper answers in JSON lines only
     }
+    if (message.id === undefined && typeof message.method === 'string') {
+      this.notified?.(message.method, message.params)
+      return
+    }
     const pending = typeof message.id === 'number' ? this.waiting.get(message.id) : undefined
     if (!pending) return
     this.waiting.delete(message.id as number)
@@ -180,6 +192,37 @@ export class MachineLink {
     if (!reply.success)
       throw new ServiceError('failed', `${this.label}: its ${method} reply does not fit the contract`)
     return reply.data as ApiReply<C>
+  }
+
+  /**
+   * Watches the lab's part on the machine over this link, which then carries nothing else: `heard`
+   * gets every notification (unchecked: the caller checks them), and the promise settles once the
+   * machine's first state of every link went out. `ended` says why the channel ended.
+   */
+  async watch(
+    params: MachineWatch,
+    heard: (method: string, params: unknown) => void,
+  ): Promise<{ ended: Promise<ServiceError> }> {
+    if (!this.child) await this.open()
+    this.notified = heard
+    const ended = this.exited.then((code) => this.unreachable(code, 'watching'))
+    await this.send(MACHINE_WATCH, params)
+    return { ended }
+  }
+
+  /**
+   * Ends the helper there and this ssh session now: stdin closes (the helper stops its monitors and
+   * exits), and the session is killed if it has not ended after `graceMs`. Settles when it ended.
+   */
+  async end(graceMs = 2000): Promise<void> {
+    const child = this.child
+    this.notified = null
+    if (!child) return
+    const exited = this.exited
+    this.close()
+    const timer = setTimeout(() => child.kill('SIGTERM'), graceMs)
+    await exited
+    clearTimeout(timer)
   }
 
   /** Why the machine cannot be used, from what ssh said. */

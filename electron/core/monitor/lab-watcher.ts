@@ -52,6 +52,8 @@ export class LabWatcher extends EventEmitter<{ event: [WatchEvent] }> {
   private dockerFailures = 0
   /** The last notice said per source, so a failure that repeats is said once. */
   private readonly lastNotice = new Map<'docker' | 'machine', string>()
+  /** The host of the lab this machine is: LOCAL_HOST, or this engine's machine of a lab over machines. */
+  private readonly here: string
 
   constructor(
     private readonly engine: Engine,
@@ -60,13 +62,17 @@ export class LabWatcher extends EventEmitter<{ event: [WatchEvent] }> {
     private readonly options: WatchOptions = {},
   ) {
     super()
+    // One machine of a lab over machines watches its own nodes only, which are local to it.
+    this.here = engine.machine ?? LOCAL_HOST
+    const mine = (node: Lab['nodes'][string]) => engine.machine === undefined || nodeHost(node) === this.here
     for (const [name, node] of Object.entries(lab.nodes)) {
-      if (node.kind === 'container') this.containers.set(containerName(lab.name, name, node), name)
+      if (node.kind === 'container' && mine(node))
+        this.containers.set(containerName(lab.name, name, node), name)
     }
     const ids = linkIds(lab.links ?? [])
     ;(lab.links ?? []).forEach((link, i) => {
       if (isGuestLink(link)) this.guestOf.set(ids[i]!, link.guest)
-      if (!isGuestLink(link) || nodeHost(lab.nodes[link.guest] ?? {}) !== LOCAL_HOST) return
+      if (!isGuestLink(link) || nodeHost(lab.nodes[link.guest] ?? {}) !== this.here) return
       const inGuest = this.guestEnds.get(link.guest) ?? new Map<string, string>()
       inGuest.set(guestIfname(link), ids[i]!)
       this.guestEnds.set(link.guest, inGuest)
@@ -229,7 +235,7 @@ export class LabWatcher extends EventEmitter<{ event: [WatchEvent] }> {
   /** Which guest each nsid is: the host end of a guest's veth names the nsid of its peer's namespace. */
   private learnNsids(observed: Observed): void {
     this.guestByNsid.clear()
-    for (const device of observed.hosts[LOCAL_HOST]?.interfaces ?? []) {
+    for (const device of observed.hosts[this.here]?.interfaces ?? []) {
       const linkId = this.hostEnds.get(device.name)
       const node = linkId === undefined ? undefined : this.guestOf.get(linkId)
       if (node !== undefined && device.peerNetnsId !== undefined)
@@ -293,10 +299,7 @@ export class LabWatcher extends EventEmitter<{ event: [WatchEvent] }> {
         this.learnNsids(observed)
         if (this.lastNotice.delete('machine'))
           this.emit('event', { type: 'notice', at: Date.now(), message: 'the machine can be read again' })
-        const status = labStatus(this.lab, observed, {
-          places: this.engine.places(this.lab),
-          dhcp: this.engine.dhcp(this.lab),
-        })
+        const status = labStatus(this.lab, observed, this.engine.planOptions(this.lab))
         for (const link of status.links) {
           // A monitor line newer than this look already said more; the look after it will confirm.
           if ((this.quickAt.get(link.id) ?? -1) > started) continue
