@@ -4,16 +4,20 @@ import type { NodeProps } from '@xyflow/react'
 import { memo } from 'react'
 import { FRAME_PAD } from '../../shared/layout/auto-layout.ts'
 import type { Box } from '../../shared/layout/geometry.ts'
+import { useLive } from '../live/store.ts'
 import { KindIcon } from './icons.tsx'
 
 export type HostFrameData = { name: string; width: number; height: number; machine?: string }
 
 function HostFrameView({ data }: NodeProps & { data: HostFrameData }) {
+  // Said by the live stream while the lab is watched; unknown before.
+  const reach = useLive((s) => (data.machine === undefined ? undefined : s.machines[data.name]))
   return (
     <div
       className="host-frame"
       data-host-id={data.name}
       data-host-kind={data.machine === undefined ? 'simulated' : 'machine'}
+      {...(reach ? { 'data-machine-reachable': String(reach.reachable) } : {})}
       style={{ width: data.width, height: data.height }}
     >
       <span className="host-name">
@@ -21,9 +25,26 @@ function HostFrameView({ data }: NodeProps & { data: HostFrameData }) {
         <span className="host-kind">
           {data.machine === undefined ? 'simulated host' : `machine ${data.machine}`}
         </span>
+        {reach && (
+          <span
+            className={`machine-reach ${reach.reachable ? 'reachable' : 'unreachable'}`}
+            title={reach.why}
+          >
+            <span className="dot" aria-hidden="true" />
+            {reach.reachable ? 'reachable' : `unreachable: ${shortWhy(reach.why)}`}
+          </span>
+        )}
       </span>
     </div>
   )
+}
+
+/** ssh's words are long (`… (ssh exit 255: ssh: connect to …: Connection refused)`): the frame says their gist. */
+export function shortWhy(why: string | undefined): string {
+  if (!why) return 'no answer'
+  const ssh = /\(ssh exit ([^)]*)\)/.exec(why)?.[1]
+  const text = ssh === undefined ? why : ssh.includes(': ') ? ssh.split(': ').at(-1)! : `ssh exit ${ssh}`
+  return text.length > 60 ? `${text.slice(0, 57)}…` : text
 }
 
 export const HostFrame = memo(HostFrameView)

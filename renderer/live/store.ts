@@ -5,6 +5,9 @@ import type { LinkStatusReply, LiveEvent, LiveEventOf } from '../../shared/api/c
 
 export type Counters = Omit<LiveEventOf<'counters'>, 'type' | 'at' | 'linkId'>
 
+/** Whether a machine of a lab over machines can be watched now, and why not. */
+export type Reachability = { readonly reachable: boolean; readonly why?: string }
+
 export interface LiveState {
   readonly links: Readonly<Record<string, LinkStatusReply>>
   /**
@@ -14,6 +17,8 @@ export interface LiveState {
   readonly watched: Readonly<Record<string, string>>
   setWatched(watched: Readonly<Record<string, string>>): void
   readonly counters: Readonly<Record<string, Counters>>
+  /** Each machine of the watched lab, by its host name, as its channel last was. */
+  readonly machines: Readonly<Record<string, Reachability>>
   readonly log: readonly string[]
   /** The apply running now, step by step. */
   readonly progress: { readonly done: number; readonly total: number; readonly op: string } | null
@@ -48,6 +53,7 @@ export const useLive = create<LiveState>()((set, get) => {
     watched: {},
     setWatched: (watched) => set({ watched }),
     counters: {},
+    machines: {},
     log: [],
     progress: null,
     receive: (event) => {
@@ -74,6 +80,17 @@ export const useLive = create<LiveState>()((set, get) => {
         case 'notice':
           later().log.push(event.message)
           break
+        case 'machine': {
+          const { machine, reachable, why } = event
+          set({
+            machines: {
+              ...get().machines,
+              [machine]: why === undefined ? { reachable } : { reachable, why },
+            },
+          })
+          later().log.push(`machine ${machine} ${reachable ? 'reachable' : `unreachable: ${why ?? '?'}`}`)
+          break
+        }
         case 'lab-file-changed':
           // The editor's file state, not live state (the document's open file hears it).
           break
@@ -88,7 +105,7 @@ export const useLive = create<LiveState>()((set, get) => {
           break
       }
     },
-    clear: () => set({ links: {}, counters: {}, log: [], watched: {} }),
+    clear: () => set({ links: {}, counters: {}, machines: {}, log: [], watched: {} }),
   }
 })
 

@@ -7,6 +7,7 @@ import type { Client } from '../api/client.ts'
 import { fileLabel, useFile } from '../document/file.ts'
 import { reloadFile } from '../document/file-actions.ts'
 import { useDocument } from '../document/use-document.ts'
+import { useLive } from '../live/store.ts'
 import { keepWatching } from '../live/watching.ts'
 
 export type MachineState =
@@ -50,12 +51,36 @@ const MACHINE_TEXT = {
   drifted: 'machine: drifted',
 } as const
 
+/** A lab over machines: how many of its machines the live stream reaches now, and which not. */
+function MachinesReach({ machines }: { machines: readonly string[] }) {
+  const reach = useLive((s) => s.machines)
+  const known = machines.filter((m) => reach[m] !== undefined)
+  const reachable = known.filter((m) => reach[m]!.reachable)
+  const unreachable = known.filter((m) => !reach[m]!.reachable)
+  const text =
+    known.length === 0
+      ? `${machines.length} machines, not watched`
+      : `${reachable.length} of ${machines.length} machines reachable${unreachable.length ? ` (${unreachable.join(', ')} not)` : ''}`
+  return (
+    <span
+      className={`machines-reach${unreachable.length ? ' some-unreachable' : ''}`}
+      data-machines-reachable={known.length === 0 ? '' : `${reachable.length}/${machines.length}`}
+      title={unreachable.map((m) => `${m}: ${reach[m]!.why ?? 'no answer'}`).join('\n') || undefined}
+    >
+      {text}
+    </span>
+  )
+}
+
 export function StatusBar({ client }: { client: Client }) {
   const lab = useDocument((s) => s.lab)
   const { path, savedLab, changedOnDisk } = useFile()
   const machine = useMachine((s) => s.machine)
   const dirty = lab !== savedLab
   const label = fileLabel(path, lab.name)
+  const machines = Object.entries(lab.hosts ?? {})
+    .filter(([, host]) => host.ssh !== undefined)
+    .map(([name]) => name)
   useEffect(() => {
     document.title = `${dirty ? '● ' : ''}${label} — patchbay`
   }, [dirty, label])
@@ -85,9 +110,13 @@ export function StatusBar({ client }: { client: Client }) {
         title={machine.state === 'unknown' ? machine.why : 'read the machine again'}
         onClick={() => refreshMachine(client)}
       >
-        {MACHINE_TEXT[machine.state]}
+        {/* A lab over machines: what all of its machines hold together. */}
+        {machines.length > 0
+          ? MACHINE_TEXT[machine.state].replace('machine:', 'machines:')
+          : MACHINE_TEXT[machine.state]}
         {machine.state === 'drifted' ? ` (${machine.links} links)` : ''}
       </button>
+      {machines.length > 0 && <MachinesReach machines={machines} />}
     </div>
   )
 }
