@@ -31,15 +31,7 @@ import {
   nodeDetail,
 } from '../../shared/layout/geometry.ts'
 import { checkedLab, labDomains } from '../document/checked.ts'
-import {
-  addHost,
-  addNode,
-  connect,
-  deleteSelection,
-  moveNodes,
-  paintVlan,
-  placeOnHost,
-} from '../document/commands.ts'
+import { addHost, addNode, connect, deleteSelection, moveNodes, placeOnHost } from '../document/commands.ts'
 import { settleOpened } from '../document/layout-actions.ts'
 import { useLinkKeys } from '../document/link-keys.ts'
 import { useDocument } from '../document/use-document.ts'
@@ -49,7 +41,7 @@ import { PathCard } from '../understand/path-card.tsx'
 import { PathOverlay } from '../understand/path-overlay.tsx'
 import { ActivityMarks } from './activity.tsx'
 import { DomainOverlay, domainOverlayNode, domainShapes } from './domain-overlay.tsx'
-import { edgeTypes, LABEL_ZOOM, type LabEdgeData, LinkLabels } from './edges.tsx'
+import { LABEL_ZOOM, type LabEdgeData, LinkLabels, LinkLines } from './edges.tsx'
 import { hostFrames, sshTarget } from './host-frame.tsx'
 import { CanvasLegend } from './legend.tsx'
 import { type LabNodeData, nodeTypes as labNodeTypes } from './nodes.tsx'
@@ -317,17 +309,10 @@ export function Canvas() {
     >
       <ReactFlow
         nodes={all}
-        edges={edges}
         nodeTypes={nodeTypes}
-        edgeTypes={edgeTypes}
         onNodesChange={onNodesChange}
         onNodeDragStop={() => endGesture()}
         onConnect={(c: Connection) => change((l) => connect(l, c.source, c.target))}
-        onEdgeClick={(_, edge) => {
-          const id = (edge.data as LabEdgeData).linkId
-          if (paint !== null) change((l) => paintVlan(l, id, paint))
-          else select([], [id])
-        }}
         onNodeClick={(event, node) => {
           if (!(node.id in lab.nodes)) return
           // A path waiting for its end guest takes the click (understand/actions.ts).
@@ -342,24 +327,18 @@ export function Canvas() {
           select([node.id], [])
           openMenu({ node: node.id, x: event.clientX, y: event.clientY })
         }}
-        onEdgeContextMenu={(event, edge) => {
-          event.preventDefault()
-          const id = (edge.data as LabEdgeData).linkId
-          select([], [id])
-          openMenu({ link: id, x: event.clientX, y: event.clientY })
-        }}
         onPaneClick={() => {
           select([], [])
           openMenu(null)
         }}
         onNodeMouseEnter={(_, node) => hover([...(domainsOf.get(node.id) ?? [])])}
         onNodeMouseLeave={() => hover([])}
-        onDelete={({ nodes: n, edges: e }) =>
+        onDelete={({ nodes: n }) =>
           change((l) =>
             deleteSelection(
               l,
               n.map((x) => x.id).filter((id) => id in l.nodes),
-              e.map((x) => (x.data as LabEdgeData).linkId),
+              [],
             ),
           )
         }
@@ -381,6 +360,7 @@ export function Canvas() {
           }
         />
         <Controls />
+        <LinkLines links={labelled} />
         <PathOverlay links={labelled} layer="under" />
         <ActivityMarks links={labelled} />
         <LinkLabels links={labelled} />

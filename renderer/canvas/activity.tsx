@@ -2,10 +2,10 @@
 // event's rx/tx rates, sampled once a second by watch), faster the busier it is. One SVG layer of
 // its own, re-rendered only when a link's activity level changes, never per frame: the motion is a
 // CSS animation of the dashes, so a 1,000-node lab pays for the busy links alone.
-import { ViewportPortal } from '@xyflow/react'
 import { memo } from 'react'
 import { liveLinkId, useLive } from '../live/store.ts'
 import type { LabEdgeData } from './edges.tsx'
+import { OverNodes } from './layers.tsx'
 
 /** Bytes per second (rx + tx) from which a link counts as busy, and the next two steps. */
 export const ACTIVITY_LEVELS = [100, 10_000, 1_000_000] as const
@@ -42,7 +42,7 @@ function ActivityMarksView({ links }: { links: readonly LabEdgeData[] }) {
   )
   if (busy === '') return null
   return (
-    <ViewportPortal>
+    <OverNodes>
       <svg className="activity-marks" aria-hidden="true">
         {busy.split(',').map((part) => {
           const [index, level] = part.split(':').map(Number)
@@ -60,7 +60,7 @@ function ActivityMarksView({ links }: { links: readonly LabEdgeData[] }) {
           )
         })}
       </svg>
-    </ViewportPortal>
+    </OverNodes>
   )
 }
 

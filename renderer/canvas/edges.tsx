@@ -2,13 +2,14 @@
 // name and address at the guest end and its VLAN chip at the bridge end; a trunk is a thicker dark
 // line with the VLANs it carries as chips and the native VLAN marked. The live state is the line's
 // style (legend.tsx), read by each edge from its own id, so one link-state event re-renders one edge.
-import { type EdgeProps, type ReactFlowState, useStore, ViewportPortal } from '@xyflow/react'
+import { type ReactFlowState, useStore } from '@xyflow/react'
 import { memo, useMemo } from 'react'
 import type { LinkGeometry } from '../../shared/layout/geometry.ts'
 import { paintVlan } from '../document/commands.ts'
 import { useDocument } from '../document/use-document.ts'
 import { liveLinkId, useLive } from '../live/store.ts'
 import { useUi } from '../ui/store.ts'
+import { OverNodes, UnderNodes } from './layers.tsx'
 import { TRUNK_COLOUR, UNTAGGED_COLOUR, vlanColour } from './vlan-colour.ts'
 
 export type LabEdgeData = {
@@ -79,8 +80,9 @@ export function VlanChip({ vlan, native = false }: { vlan: number; native?: bool
   )
 }
 
-function LabEdgeView({ id, data, selected }: EdgeProps & { data: LabEdgeData }) {
+function LinkLineView({ data }: { data: LabEdgeData }) {
   const live = useLive((s) => s.links[liveLinkId(s, data.linkKey, data.linkId)]?.state ?? 'unknown')
+  const selected = useUi((s) => s.selectedLinks.includes(data.linkId))
   // Down in the lab is drawn so before an apply too; a failure the machine reports still shows.
   const state = data.adminDown && (live === 'unknown' || live === 'up') ? 'admin-down' : live
   const g = data.geometry
@@ -90,12 +92,16 @@ function LabEdgeView({ id, data, selected }: EdgeProps & { data: LabEdgeData }) 
   const colour = linkColour(data)
   const path = `M ${g.from.x},${g.from.y} L ${g.to.x},${g.to.y}`
   return (
-    <>
+    // biome-ignore lint/a11y/noStaticElementInteractions: the link's label is its button; this is the line
+    // biome-ignore lint/a11y/useKeyWithClickEvents: as above
+    <g
+      className={`lab-edge nopan${selected ? ' selected' : ''}`}
+      onClick={() => clickLink(data.linkId)}
+      onContextMenu={(e) => linkMenu(e, data.linkId)}
+    >
       <path
-        id={id}
-        className="react-flow__edge-path lab-link"
+        className="lab-link"
         d={path}
-        fill="none"
         data-link-line={data.linkId}
         data-state={state}
         data-admin-down={data.adminDown ? 'true' : undefined}
@@ -108,14 +114,8 @@ function LabEdgeView({ id, data, selected }: EdgeProps & { data: LabEdgeData }) 
         }}
       />
       {/* Wide and invisible: the line is easy to hit. */}
-      <path
-        className="react-flow__edge-interaction"
-        d={path}
-        fill="none"
-        strokeOpacity={0}
-        strokeWidth={16}
-      />
-    </>
+      <path className="lab-link-hit" d={path} />
+    </g>
   )
 }
 
@@ -123,7 +123,38 @@ const isTrunkLink = (data: LabEdgeData) => !data.guestLink && data.vlan === null
 const linkColour = (data: LabEdgeData) =>
   data.vlan !== null ? vlanColour(data.vlan).css : isTrunkLink(data) ? TRUNK_COLOUR : UNTAGGED_COLOUR.css
 
-export const LabEdge = memo(LabEdgeView)
+/** A click on a link (its line or its label): paints it while painting, else selects it. */
+function clickLink(linkId: string) {
+  const { paintVlan: paint, select } = useUi.getState()
+  if (paint !== null) useDocument.getState().change((l) => paintVlan(l, linkId, paint))
+  else select([], [linkId])
+}
+
+function linkMenu(e: React.MouseEvent, linkId: string) {
+  e.preventDefault()
+  useUi.getState().select([], [linkId])
+  useUi.getState().openMenu({ link: linkId, x: e.clientX, y: e.clientY })
+}
+
+const LinkLine = memo(LinkLineView)
+
+/**
+ * Every link's line, in one SVG under the nodes. Not React Flow edges: each of those is an <svg> of
+ * its own with store selectors that place it, run for all of them on every store update; 1,500 of
+ * them cost most of a drag frame's script, and their 1,500 layers most of a pan frame's compositing.
+ * The canvas places the links itself (geometry.ts), so the lines need nothing from React Flow.
+ */
+export function LinkLines({ links }: { links: readonly LabEdgeData[] }) {
+  return (
+    <UnderNodes>
+      <svg className="link-lines" aria-hidden="true">
+        {links.map((data) => (
+          <LinkLine key={data.linkKey} data={data} />
+        ))}
+      </svg>
+    </UnderNodes>
+  )
+}
 
 /**
  * A link's labels: its interface and address at the guest end (or a wire's chips in the middle),
@@ -137,16 +168,8 @@ function LinkLabelView({ data }: { data: LabEdgeData }) {
   const g = data.geometry
   if (!g) return null
   const state = live?.state ?? 'unknown'
-  const onClick = () => {
-    const { paintVlan: paint, select } = useUi.getState()
-    if (paint !== null) useDocument.getState().change((l) => paintVlan(l, data.linkId, paint))
-    else select([], [data.linkId])
-  }
-  const onContextMenu = (e: React.MouseEvent) => {
-    e.preventDefault()
-    useUi.getState().select([], [data.linkId])
-    useUi.getState().openMenu({ link: data.linkId, x: e.clientX, y: e.clientY })
-  }
+  const onClick = () => clickLink(data.linkId)
+  const onContextMenu = (e: React.MouseEvent) => linkMenu(e, data.linkId)
   return (
     <>
       <button
@@ -254,14 +277,12 @@ export function LinkLabels({ links }: { links: readonly LabEdgeData[] }) {
     )
   }, [links, area])
   return (
-    <ViewportPortal>
+    <OverNodes>
       <div className="link-labels" data-labels-shown={shown.length}>
         {shown.map((data) => (
           <LinkLabel key={data.linkKey} data={data} />
         ))}
       </div>
-    </ViewportPortal>
+    </OverNodes>
   )
 }
-
-export const edgeTypes = { lab: LabEdge }

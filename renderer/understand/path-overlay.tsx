@@ -3,7 +3,6 @@
 // it is on, an envelope with its 802.1Q tag travelling toward the receiving end, ✓ where a guest
 // hears it, ✕ where a port drops it); the steps before it stay as a faint trail. Reads only the
 // understand store and the link geometry the canvas already computed.
-import { ViewportPortal } from '@xyflow/react'
 import { useMemo } from 'react'
 import type { Explanation } from '../../shared/l2/explain.ts'
 import type { FrameMove } from '../../shared/l2/frames.ts'
@@ -12,6 +11,7 @@ import type { Lab } from '../../shared/lab/schema.ts'
 import type { LinkGeometry, Point } from '../../shared/layout/geometry.ts'
 import { labNodeSizes } from '../../shared/layout/geometry.ts'
 import type { LabEdgeData } from '../canvas/edges.tsx'
+import { OverNodes } from '../canvas/layers.tsx'
 import { vlanColour } from '../canvas/vlan-colour.ts'
 import { useDocument } from '../document/use-document.ts'
 import { useUnderstand } from './store.ts'
@@ -305,15 +305,15 @@ export function PathOverlay({ links, layer }: { links: readonly LabEdgeData[]; l
   }
   if (layer === 'over') {
     return (
-      <ViewportPortal>
+      <OverNodes>
         <svg className="path-overlay" width={1} height={1} aria-hidden="true">
           {body}
         </svg>
-      </ViewportPortal>
+      </OverNodes>
     )
   }
   return (
-    <ViewportPortal>
+    <OverNodes>
       <svg
         className="path-overlay"
         data-path-overlay={view.kind}
@@ -325,6 +325,6 @@ export function PathOverlay({ links, layer }: { links: readonly LabEdgeData[]; l
         <Rings lab={lab} nodes={[...new Set(reachedNodes)]} colour={FATE_COLOUR.delivered} />
         {body}
       </svg>
-    </ViewportPortal>
+    </OverNodes>
   )
 }
