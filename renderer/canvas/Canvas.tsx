@@ -29,6 +29,7 @@ import {
   labNodeSizes,
   linkGeometry,
   nodeDetail,
+  type Point,
 } from '../../shared/layout/geometry.ts'
 import { checkedLab, labDomains } from '../document/checked.ts'
 import { addHost, addNode, connect, deleteSelection, moveNodes, placeOnHost } from '../document/commands.ts'
@@ -42,6 +43,8 @@ import { PathOverlay } from '../understand/path-overlay.tsx'
 import { ActivityMarks } from './activity.tsx'
 import { DomainOverlay, domainOverlayNode, domainShapes } from './domain-overlay.tsx'
 import { LABEL_ZOOM, type LabEdgeData, LinkLabels, LinkLines } from './edges.tsx'
+import { type Drawn, drawnBounds, fitViewport, inView, overlayBoxes } from './fit.ts'
+import { freeSpot } from './free-spot.ts'
 import { hostFrames, sshTarget } from './host-frame.tsx'
 import { CanvasLegend } from './legend.tsx'
 import { type LabNodeData, nodeTypes as labNodeTypes } from './nodes.tsx'
@@ -49,6 +52,8 @@ import { useStable } from './stable.ts'
 import { vlanColour } from './vlan-colour.ts'
 
 const nodeTypes = { ...labNodeTypes, domains: DomainOverlay }
+/** Labs with more nodes than this get a minimap (they are bigger than the view at a legible zoom). */
+const MINIMAP_FROM = 40
 
 export function Canvas() {
   const lab = useDocument((s) => s.lab)
@@ -71,12 +76,19 @@ export function Canvas() {
     warmUpLayout()
     void settleOpened().then(() => setSettled(opened))
   }, [opened])
+  // Fitted to what is drawn (labels stick out of node boxes), clear of the legend and controls.
+  const canvasRef = useRef<HTMLDivElement>(null)
+  const drawnRef = useRef<Drawn | null>(null)
   useEffect(() => {
     if (fit.seq === 0) return
     // After React Flow has the new nodes: the frame after this render.
-    const frame = requestAnimationFrame(() =>
-      flow.fitView({ nodes: fit.nodes?.map((id) => ({ id })), padding: 0.04, maxZoom: 1.25, duration: 0 }),
-    )
+    const frame = requestAnimationFrame(() => {
+      const canvas = canvasRef.current
+      const bounds = drawnRef.current && drawnBounds(drawnRef.current, fit.nodes && new Set(fit.nodes))
+      if (!canvas || !bounds) return
+      const view = { width: canvas.clientWidth, height: canvas.clientHeight }
+      void flow.setViewport(fitViewport(bounds, view, overlayBoxes(canvas)), { duration: 0 })
+    })
     return () => cancelAnimationFrame(frame)
   }, [fit, flow])
 
@@ -281,14 +293,48 @@ export function Canvas() {
           at.y >= f.position.y &&
           at.y <= f.position.y + f.data.height,
       )
+      // Centred on the pointer, or the nearest spot clear of the other nodes (never on a bridge).
+      let spot = at
       change((l) => {
         const next = addNode(l, kind, at)
         const added = Object.keys(next.nodes).find((n) => !(n in l.nodes))!
-        return frame ? placeOnHost(next, added, frame.data.name) : next
+        const size = labNodeSizes(next).get(added)!
+        spot = freeSpot(boxes, size, at)
+        const moved = moveNodes(next, { [added]: spot })
+        return frame ? placeOnHost(moved, added, frame.data.name) : moved
       })
+      // Where it landed is out of view (dropped at the edge, or moved clear of others): fit.
+      const size = labNodeSizes(useDocument.getState().lab)
+      const added = [...size.keys()].find((n) => !boxes.has(n))
+      const canvas = canvasRef.current
+      if (added && canvas && !inView({ ...spot, ...size.get(added)! }, 40, flow.getViewport(), canvas))
+        useUi.getState().requestFit()
     },
-    [change, flow, frames],
+    [change, flow, frames, boxes],
   )
+
+  drawnRef.current = {
+    nodes: boxes,
+    around: [...frames, ...(overlay ? [overlay] : [])].map((n) => ({
+      ...n.position,
+      width: n.width,
+      height: n.height,
+    })),
+    labels: shapes.map((shape) => {
+      const g = geometry.get(shape.id)
+      const around = (p: Point, size: { width: number; height: number }) => ({
+        x: p.x - size.width / 2,
+        y: p.y - size.height / 2,
+        ...size,
+      })
+      return {
+        ends: shape.ends,
+        boxes: g
+          ? [around(g.label, shape.label), ...(g.chip && shape.chip ? [around(g.chip, shape.chip)] : [])]
+          : [],
+      }
+    }),
+  }
 
   const labelled = useMemo(() => edges.map((e) => e.data!), [edges])
   const paint = useUi((s) => s.paintVlan)
@@ -298,6 +344,7 @@ export function Canvas() {
   )
   return (
     <div
+      ref={canvasRef}
       className="canvas"
       role="application"
       aria-label="lab canvas"
@@ -342,24 +389,26 @@ export function Canvas() {
             ),
           )
         }
-        fitView
-        fitViewOptions={{ padding: 0.04, maxZoom: 1.25 }}
         minZoom={0.05}
         deleteKeyCode={['Delete', 'Backspace']}
       >
         <Background />
-        <MiniMap
-          pannable
-          zoomable
-          nodeColor={(n) =>
-            n.type !== 'lab'
-              ? 'transparent'
-              : (n.data as LabNodeData).kind.endsWith('bridge')
-                ? '#556'
-                : '#aab'
-          }
-        />
-        <Controls />
+        {/* A lab that fits the view needs no map of itself (TopoViewer shows none either). */}
+        {nodes.length > MINIMAP_FROM && (
+          <MiniMap
+            position="top-right"
+            pannable
+            zoomable
+            nodeColor={(n) =>
+              n.type !== 'lab'
+                ? 'transparent'
+                : (n.data as LabNodeData).kind.endsWith('bridge')
+                  ? '#556'
+                  : '#aab'
+            }
+          />
+        )}
+        <Controls orientation="horizontal" position="bottom-right" />
         <LinkLines links={labelled} />
         <PathOverlay links={labelled} layer="under" />
         <ActivityMarks links={labelled} />
