@@ -41,7 +41,7 @@ import { pickGuest } from '../understand/actions.ts'
 import { PathCard } from '../understand/path-card.tsx'
 import { PathOverlay } from '../understand/path-overlay.tsx'
 import { ActivityMarks } from './activity.tsx'
-import { DomainOverlay, domainOverlayNode, domainShapes } from './domain-overlay.tsx'
+import { DomainOverlay, domainOverlayNode, domainShapes, haloRoom } from './domain-overlay.tsx'
 import { LABEL_ZOOM, type LabEdgeData, LinkLabels, LinkLines } from './edges.tsx'
 import { type Drawn, drawnBounds, fitViewport, inView, overlayBoxes } from './fit.ts'
 import { freeSpot } from './free-spot.ts'
@@ -133,6 +133,11 @@ export function Canvas() {
   const ids = useMemo(() => linkIds(lab.links ?? []), [lab])
   // Edges are keyed by the editor's link key: an ifname edit renames the link, not the edge.
   const keys = useLinkKeys((s) => s.keys)
+  // Labels sit outside the domain halos around their guest: room for the most rings any node has.
+  const halo = useMemo(
+    () => haloRoom(Math.max(0, ...[...domainsOf.values()].map((d) => d.size))),
+    [domainsOf],
+  )
   const shapes: LinkShape[] = useMemo(
     () =>
       (lab.links ?? []).map((link, i) => {
@@ -146,9 +151,10 @@ export function Canvas() {
             guestLink && link.vlan !== undefined
               ? { width: chipWidth(link.vlan), height: CHIP_HEIGHT }
               : null,
+          halo,
         }
       }),
-    [lab, ids],
+    [lab, ids, halo],
   )
   // At rest, every link is placed (labels clear of each other); during a drag only the links of the
   // moved nodes are placed again, the others keep where they were when the drag began.
@@ -307,7 +313,7 @@ export function Canvas() {
       const size = labNodeSizes(useDocument.getState().lab)
       const added = [...size.keys()].find((n) => !boxes.has(n))
       const canvas = canvasRef.current
-      if (added && canvas && !inView({ ...spot, ...size.get(added)! }, 40, flow.getViewport(), canvas))
+      if (added && canvas && !inView({ ...spot, ...size.get(added)! }, 8, flow.getViewport(), canvas))
         useUi.getState().requestFit()
     },
     [change, flow, frames, boxes],

@@ -20,6 +20,9 @@ export interface DomainShape {
 const PAD = 7
 const RING = 6
 
+/** How far out from a node its halos reach when it is in `rings` domains, plus a little air. */
+export const haloRoom = (rings: number): number => (rings > 0 ? PAD + RING * (rings - 1) + 4 : 0)
+
 /** Halo shapes for the domains, from the member nodes' boxes. */
 export function domainShapes(
   domains: readonly { id: string; vlan: number | null; members: readonly string[] }[],

@@ -79,6 +79,49 @@ function hostOrder(lab: Lab, hosts: readonly string[]): string[] {
   return row
 }
 
+/**
+ * The host every wire between hosts touches, when it joins two or more others (a spine, a core):
+ * drawn above them, its bridges at the foot of its frame, so that the wires to the hosts below run
+ * down through the gap between the frames and cross no node. Null for a chain or no such host.
+ */
+function hubHost(lab: Lab): string | null {
+  const hostOf = (n: string) => nodeHost(lab.nodes[n] ?? {})
+  const across: [string, string][] = []
+  for (const link of lab.links ?? []) {
+    if ('guest' in link) continue
+    const [a, b] = link.between.map(hostOf) as [string, string]
+    if (a !== b) across.push([a, b])
+  }
+  const candidates = new Set(across.flat())
+  for (const h of candidates) {
+    const touches = across.every(([a, b]) => a === h || b === h)
+    const others = new Set(across.flat().filter((o) => o !== h))
+    if (touches && others.size >= 2) return h
+  }
+  return null
+}
+
+/** Between the hub's frame and the row of frames below it: room for the wires' VLAN chips. */
+const HUB_GAP = 72
+
+/** Moves the hub's frame above the row of the other hosts' frames, centred over it. */
+function hubAbove(groups: ElkNode[], hub: string): void {
+  const top = groups.find((g) => g.id === hub)
+  if (!top) return
+  const row = groups.filter((g) => g !== top)
+  const left = Math.min(...groups.map((g) => g.x ?? 0))
+  const y0 = Math.min(...groups.map((g) => g.y ?? 0))
+  let x = left
+  for (const g of row) {
+    g.x = x
+    g.y = y0 + (top.height ?? 0) + HUB_GAP
+    x += (g.width ?? 0) + HOST_GAP
+  }
+  const width = x - HOST_GAP - left
+  top.x = left + Math.max(0, (width - (top.width ?? 0)) / 2)
+  top.y = y0
+}
+
 export interface LayoutOptions {
   /** Nodes that stay where they are (the user placed them); the others are laid out around them. */
   readonly keep?: ReadonlySet<string>
@@ -97,6 +140,7 @@ export async function autoLayout(lab: Lab, options: LayoutOptions = {}): Promise
       (firstLink.get(a) ?? '').localeCompare(firstLink.get(b) ?? '') ||
       a.localeCompare(b),
   )
+  const hub = hubHost(lab)
   const groups = new Map<string, ElkNode>()
   for (const host of [...Object.keys(lab.hosts ?? {}), ...names.map((n) => nodeHost(lab.nodes[n]!))]) {
     if (groups.has(host)) continue
@@ -106,7 +150,8 @@ export async function autoLayout(lab: Lab, options: LayoutOptions = {}): Promise
       edges: [],
       layoutOptions: {
         'elk.algorithm': 'layered',
-        'elk.direction': 'DOWN',
+        // The hub's bridges at the foot of its frame, facing the hosts below it.
+        'elk.direction': host === hub ? 'UP' : 'DOWN',
         'elk.padding': `[top=${FRAME_PAD.top},left=${FRAME_PAD.side},bottom=${FRAME_PAD.bottom},right=${FRAME_PAD.side}]`,
         'elk.spacing.nodeNode': String(NODE_GAP),
         'elk.layered.spacing.nodeNodeBetweenLayers': String(LAYER_GAP),
@@ -162,13 +207,15 @@ export async function autoLayout(lab: Lab, options: LayoutOptions = {}): Promise
     },
     children: row,
   })
+  if (hub !== null) hubAbove(graph.children ?? [], `host:${hub}`)
   const placed: Record<string, { x: number; y: number }> = {}
   for (const group of graph.children ?? [])
     for (const child of group.children ?? []) {
       const x = (group.x ?? 0) + (child.x ?? 0)
       const y = (group.y ?? 0) + (child.y ?? 0)
       const guests = rows.get(child.id)
-      if (guests) Object.assign(placed, placeBlock(child.id, guests, { x, y }, slotWidth, sizes))
+      const up = group.id === `host:${hub}`
+      if (guests) Object.assign(placed, placeBlock(child.id, guests, { x, y }, slotWidth, sizes, up))
       else
         placed[child.id] = {
           x: Math.round(x + (slotWidth(child.id) - sizes.get(child.id)!.width) / 2),
@@ -225,18 +272,24 @@ function placeBlock(
   at: { x: number; y: number },
   slotWidth: (name: string) => number,
   sizes: ReadonlyMap<string, Size>,
+  up = false,
 ): Record<string, { x: number; y: number }> {
   const own = sizes.get(bridge)!
   const { width } = blockSize(own, guests, slotWidth, sizes)
+  // Upside down (the hub host's blocks): the guests on top, their bridge below them.
+  const tallest = Math.max(...guests.map((g) => sizes.get(g)!.height))
   const out: Record<string, { x: number; y: number }> = {
-    [bridge]: { x: Math.round(at.x + (width - own.width) / 2), y: Math.round(at.y) },
+    [bridge]: {
+      x: Math.round(at.x + (width - own.width) / 2),
+      y: Math.round(up ? at.y + tallest + LAYER_GAP : at.y),
+    },
   }
   const row = guests.reduce((w, g) => w + slotWidth(g), 0) + NODE_GAP * (guests.length - 1)
   let x = at.x + (width - row) / 2
   for (const g of guests) {
     out[g] = {
       x: Math.round(x + (slotWidth(g) - sizes.get(g)!.width) / 2),
-      y: Math.round(at.y + own.height + LAYER_GAP),
+      y: Math.round(up ? at.y + tallest - sizes.get(g)!.height : at.y + own.height + LAYER_GAP),
     }
     x += slotWidth(g) + NODE_GAP
   }

@@ -35,6 +35,8 @@ export interface LinkShape {
   readonly label: { width: number; height: number }
   /** Size of the chip at the bridge end of a guest link, if it has one. */
   readonly chip: { width: number; height: number } | null
+  /** Room kept between the guest and its label for the domain halos drawn around the guest. */
+  readonly halo?: number
 }
 
 export interface LinkGeometry {
@@ -172,17 +174,20 @@ export function linkGeometry(
     const k = stack.get(`${i}/0`) ?? 0
     const pitch = (link.label.height + GAP) / Math.max(Math.abs(u.y), 0.35)
     const out0 = GAP + reach(link.label, u) + k * pitch
+    // Lifted straight off the guest past its halos first, so that neighbours' labels stay as far
+    // apart as without them.
+    const n = NORMAL[sideOf.get(`${i}/0`) ?? 'top']
+    const halo = link.halo ?? 0
     // Along its link from the guest's port, further out each try; else on the guest's far side (a
     // guest right under its bridge leaves no room between them); else straight out from the side.
     const along = (j: number) => ({
-      x: from.x + u.x * (out0 + j * pitch),
-      y: from.y + u.y * (out0 + j * pitch),
+      x: from.x + n.x * halo + u.x * (out0 + j * pitch),
+      y: from.y + n.y * halo + u.y * (out0 + j * pitch),
     })
     const places: Point[] = [along(0)]
-    const n = NORMAL[sideOf.get(`${i}/0`) ?? 'top']
     const guest = boxes.get(link.ends[0])!
     const across = Math.abs(n.y) * guest.height + Math.abs(n.x) * guest.width
-    const out1 = GAP + reach(link.label, n)
+    const out1 = GAP + halo + reach(link.label, n)
     for (let j = 0; j < 2; j++) {
       const o = out1 + across + j * (link.label.height + GAP)
       places.push({ x: from.x - n.x * o, y: from.y - n.y * o })
