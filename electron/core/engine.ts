@@ -135,6 +135,21 @@ export class Engine {
     }
   }
 
+  /** Why applies must stop (interrupt), once said; and the applies running now, to stop them. */
+  private stopped: string | null = null
+  private readonly applying = new Set<AbortController>()
+
+  /**
+   * Stops every apply of this engine, now and later: each finishes the step it is running, starts
+   * no other, and rolls back what it did (journalled as ever). A machine's helper calls it when the
+   * engine that started it goes away mid-apply (its ssh channel closed), so no half of a lab stays
+   * on a machine nobody is applying to any more. Destroys are not stopped: they only take away.
+   */
+  interrupt(why: string): void {
+    this.stopped ??= why
+    for (const run of this.applying) run.abort(why)
+  }
+
   /** Converges the machine to the lab. Nothing runs when the plan has problems. */
   /** One apply or destroy at a time per lab: a heal that fires during an apply waits for it. */
   private readonly running = new Map<string, Promise<unknown>>()
@@ -188,9 +203,16 @@ export class Engine {
     const plan = this.planFrom(lab, observed)
     if (shown && (recovered || !samePlan(shown, plan))) return { plan, result: null, recovered, stale: true }
     if (plan.problems.length > 0) return { plan, result: null, recovered }
-    const result = await this.execute(lab, plan.ops, onOpDone, runningPids(observed))
-    if (result.ok) this.remember(lab)
-    return { plan, result, recovered }
+    const run = new AbortController()
+    if (this.stopped !== null) run.abort(this.stopped)
+    this.applying.add(run)
+    try {
+      const result = await this.execute(lab, plan.ops, onOpDone, runningPids(observed), run.signal)
+      if (result.ok) this.remember(lab)
+      return { plan, result, recovered }
+    } finally {
+      this.applying.delete(run)
+    }
   }
 
   private async destroyNow(lab: Lab, onOpDone?: (op: Op) => void): Promise<ApplyOutcome> {
@@ -227,6 +249,7 @@ export class Engine {
     ops: readonly Op[],
     onOpDone?: (op: Op) => void,
     pids?: ReadonlyMap<string, ObservedPid>,
+    signal?: AbortSignal,
   ): Promise<ExecuteResult> {
     const journal = new Journal(this.stateDir, lab.name)
     mkdirSync(this.dhcp(lab).dir, { recursive: true })
@@ -236,6 +259,7 @@ export class Engine {
       journal,
       ...(onOpDone ? { onOpDone } : {}),
       ...(pids ? { pids } : {}),
+      ...(signal ? { signal } : {}),
     })
     if (result.ok || result.rollbackErrors.length === 0) journal.close()
     return result

@@ -211,7 +211,7 @@ export const engineService = (engine: Engine, options: ServiceOptions = {}): Ser
       calls: (progress) => {
         const calls = engineCalls(engine, progress)
         if (engine.machine !== undefined) return calls
-        machines = machinesCalls(calls, { bundle: MACHINE_HELPER })
+        machines = machinesCalls(calls, { bundle: MACHINE_HELPER }, progress)
         return machines
       },
       watch: (lab, o) => {

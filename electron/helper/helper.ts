@@ -10,12 +10,14 @@ import type { ErrorKind } from '../../shared/api/contract.ts'
 import {
   MACHINE_EVENT,
   MACHINE_HELLO,
+  MACHINE_PROGRESS,
   MACHINE_WATCH,
   type MachineFacts,
   MachineHello,
   MachineWatch,
 } from '../../shared/api/machine.ts'
 import { createEngine } from '../core/create-engine.ts'
+import type { Engine } from '../core/engine.ts'
 import { engineService, failureOf, type LiveStream, type Service } from '../core/service.ts'
 
 /** Only the system's own tool directories: pkexec's caller cannot slip its own `ip` in. */
@@ -49,6 +51,14 @@ export interface HelperOptions {
   readonly machine?: boolean
   /** This helper's own file: its hash tells the far engine whether its copy is current. */
   readonly self?: string
+  /** Stops the helper as if its caller had gone (SIGHUP, SIGTERM): no more calls are heard. */
+  readonly stop?: AbortSignal
+}
+
+/** The engine of this helper and its service, made once the helper knows which host it is. */
+interface Started {
+  engine: Engine | null
+  service: Service | null
 }
 
 export async function runHelper(
@@ -56,12 +66,36 @@ export async function runHelper(
   output: NodeJS.WritableStream,
   options: HelperOptions = {},
 ): Promise<void> {
-  const service = options.machine ? null : engineService(createEngine())
+  const started: Started = { engine: null, service: null }
+  const start = (machine?: string): Service => {
+    started.engine = createEngine(machine !== undefined ? { machine } : {})
+    const service = engineService(started.engine)
+    started.service = service
+    // Each step of a machine's apply as it is done, for its caller's progress (machines-calls.ts).
+    if (machine !== undefined)
+      service.onBroadcast((event) => {
+        if (event.type === 'progress')
+          output.write(`${JSON.stringify({ jsonrpc: '2.0', method: MACHINE_PROGRESS, params: event })}\n`)
+      })
+    return service
+  }
+  if (!options.machine) start()
+  // The caller is gone when it cannot be written to any more: nothing to do but finish.
+  output.on('error', () => undefined)
   const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY })
+  // Its caller went away (stdin closed: the app quit, the ssh channel was cut) or it was told to
+  // stop: an apply running now finishes its step and rolls back what it did, and the helper ends
+  // once the call it is running returns. Nobody would hear how an apply went on, nor undo it.
+  const gone = (why: string) => started.engine?.interrupt(why)
+  lines.on('close', () => gone('its caller went away while it applied (the channel closed)'))
+  options.stop?.addEventListener('abort', () => {
+    gone(String(options.stop?.reason ?? 'it was told to stop'))
+    lines.close()
+  })
   // A machine's live streams end with the session that asked for them: no monitor outlives it.
   const streams: LiveStream[] = []
   try {
-    await serve(lines, output, options, service, streams)
+    await serve(lines, output, options, started, start, streams)
   } finally {
     for (const stream of streams) stream.stop()
   }
@@ -71,10 +105,10 @@ async function serve(
   lines: AsyncIterable<string>,
   output: NodeJS.WritableStream,
   options: HelperOptions,
-  initial: Service | null,
+  started: Started,
+  start: (machine: string) => Service,
   streams: LiveStream[],
 ): Promise<void> {
-  let service = initial
   for await (const line of lines) {
     if (!line.trim()) continue
     let message: Partial<RpcRequest>
@@ -88,6 +122,7 @@ async function serve(
       output.write(reply(message.id, { error: { code: -32600, message: 'not a JSON-RPC 2.0 request' } }))
       continue
     }
+    const service = started.service
     if (!service) {
       const hello = MachineHello.safeParse(message.method === MACHINE_HELLO ? message.params : undefined)
       if (!hello.success) {
@@ -95,7 +130,7 @@ async function serve(
         output.write(reply(message.id, { error: { code: -32600, message: why } }))
         continue
       }
-      service = engineService(createEngine({ machine: hello.data.machine }))
+      start(hello.data.machine)
       output.write(reply(message.id, { result: await machineFacts(options.self) }))
       continue
     }
@@ -155,8 +190,13 @@ export async function helperMain(self?: string): Promise<void> {
   const keep = { PATCHBAY_STATE_DIR: process.env.PATCHBAY_STATE_DIR ?? '/var/lib/patchbay' }
   for (const key of Object.keys(process.env)) delete process.env[key]
   Object.assign(process.env, keep, { PATH: HELPER_PATH, LANG: 'C.UTF-8' })
+  // A hangup or a polite kill is a caller gone: the apply running is rolled back, then it exits.
+  const stop = new AbortController()
+  for (const signal of ['SIGHUP', 'SIGTERM'] as const)
+    process.on(signal, () => stop.abort(`it was stopped (${signal}) while it applied`))
   await runHelper(process.stdin, process.stdout, {
     machine: process.argv.includes('--machine'),
+    stop: stop.signal,
     ...(self ? { self } : {}),
   })
   process.exit(0)

@@ -5,6 +5,9 @@ import { nodeNameProblem } from '../lab/names.ts'
 
 export const MACHINE_HELLO = 'machine.hello'
 
+/** A notification (no id) from a machine's helper: a step of its apply is done (a ProgressEvent). */
+export const MACHINE_PROGRESS = 'machine.progress'
+
 export const MachineHello = z.object({
   machine: z.string().refine((name) => nodeNameProblem(name) === null, 'not a host name'),
 })

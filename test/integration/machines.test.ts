@@ -4,7 +4,7 @@
 // verify, a no-op second apply, destroy back to how each machine was; a changed host key and an
 // unreachable machine mid-apply; a lab word never reaches a remote shell. One file: the rig's
 // names are fixed, so these run one after the other, and the file holds the rig (holdRig) throughout.
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parse, stringify } from 'yaml'
 import { createEngine } from '../../electron/core/create-engine.ts'
 import { MachineLink } from '../../electron/core/machines/machine-link.ts'
-import { REMOTE_HELPER } from '../../electron/core/machines/ssh-argv.ts'
+import { HELPER_COMMAND, REMOTE_HELPER } from '../../electron/core/machines/ssh-argv.ts'
 import { engineService } from '../../electron/core/service.ts'
 import type { ApplyReply, PlanReply, VerifyReply } from '../../shared/api/contract.ts'
 import { runCli } from '../support/cli.ts'
@@ -48,6 +48,11 @@ async function machineState(i: number): Promise<string> {
 
 /** Every process sshd started on machine I (its children that are not sshd), with argv. */
 async function startedBySshd(i: number): Promise<string[]> {
+  return (await startedBySshdPids(i)).map((p) => p.args)
+}
+
+/** The same, with their pids. */
+async function startedBySshdPids(i: number): Promise<{ pid: number; args: string }[]> {
   const out = (await execa('ps', ['-e', '-o', 'pid=,ppid=,comm=,args='])).stdout.split('\n')
   const rows = out.map((l) => {
     const [pid, ppid, comm, ...args] = l.trim().split(/\s+/)
@@ -55,7 +60,33 @@ async function startedBySshd(i: number): Promise<string[]> {
   })
   const machineNet = (await execa('ip', ['netns', 'pids', `pbm-m${i}`])).stdout.split('\n')
   const sshd = new Set(rows.filter((r) => r.comm === 'sshd' && machineNet.includes(r.pid)).map((r) => r.pid))
-  return rows.filter((r) => sshd.has(r.ppid) && r.comm !== 'sshd').map((r) => r.args)
+  return rows
+    .filter((r) => sshd.has(r.ppid) && r.comm !== 'sshd')
+    .map((r) => ({ pid: Number(r.pid), args: r.args }))
+}
+
+/** The one helper running on machine I (started by its sshd), by pid. */
+async function helperOn(i: number): Promise<number> {
+  const helpers = (await startedBySshdPids(i)).filter((p) => p.args === HELPER_COMMAND)
+  expect(helpers, `helpers on m${i}`).toHaveLength(1)
+  return helpers[0]!.pid
+}
+
+/** Until process PID has ended (a helper winding up after its caller went). */
+async function ended(pid: number, timeoutMs = 60_000): Promise<void> {
+  const until = Date.now() + timeoutMs
+  while (existsSync(`/proc/${pid}`)) {
+    if (Date.now() > until) throw new Error(`process ${pid} still runs after ${timeoutMs} ms`)
+    await new Promise((r) => setTimeout(r, 50))
+  }
+}
+
+/** The lab's apply journal on machine I, or null when there is none (nothing to recover). */
+async function journalOn(i: number, lab: string): Promise<string | null> {
+  const files = (await onMachine(i, ['ls', '/var/lib/patchbay'])).split('\n')
+  return files.includes(`${lab}.journal.jsonl`)
+    ? onMachine(i, ['cat', `/var/lib/patchbay/${lab}.journal.jsonl`])
+    : null
 }
 
 /** What the rig could leave behind on this host. */
@@ -308,22 +339,129 @@ describe.skipIf(skipReason !== null)('a lab over two machines reached over ssh',
     }
   }, 60_000)
 
-  it('rolls back every machine when one becomes unreachable mid-apply, and says which', async () => {
-    const before = [await machineState(1), await machineState(2)]
+  /**
+   * Applies the lab's plan and, the moment m2 says its first step is done, freezes m2's helper
+   * right there (SIGSTOP: m2 is in the middle of its apply, whatever its speed) and hands it to
+   * `cut`; the helper is let go again (SIGCONT) once `cut` returned. What m2 held at the cut is
+   * returned with the reply.
+   */
+  async function applyCutOnM2(cut: (helper: number) => Promise<void>) {
     const plan = await calls.planLab({ lab })
     expect(plan.problems, JSON.stringify(plan.problems)).toEqual([])
-    await rig('stop-sshd', '2')
+    // Steps only m2 has: its progress is told apart from m1's by them.
+    const onM1 = new Set(plan.ops.filter((op) => op.host === 'm1').map((op) => op.id))
+    const onlyM2 = new Set(plan.ops.filter((op) => op.host === 'm2' && !onM1.has(op.id)).map((op) => op.id))
+    expect(onlyM2.size).toBeGreaterThan(3)
+    const helper = await helperOn(2) // the one that planned m2's part applies it
+    // Let go again; a helper the cut killed is gone already.
+    const resume = () => {
+      try {
+        process.kill(helper, 'SIGCONT')
+      } catch {}
+    }
+    let cutting: Promise<string> | null = null
+    let stepsBefore = 0
+    const stop = service.onBroadcast((event) => {
+      if (event.type !== 'progress' || event.planId !== plan.planId) return
+      if (cutting || !onlyM2.has(event.op)) return
+      process.kill(helper, 'SIGSTOP')
+      stepsBefore = event.done
+      cutting = cut(helper).then(
+        async () => {
+          const held = await machineState(2)
+          resume()
+          return held
+        },
+        (e) => {
+          resume()
+          throw e
+        },
+      )
+    })
     try {
       const applied = (await calls.applyPlan({ planId: plan.planId })) as ApplyReply
+      expect(cutting, 'm2 never said a step was done').not.toBeNull()
+      const atCut = await cutting!
+      return { applied, atCut, helper, plan, stepsBefore }
+    } finally {
+      stop()
+    }
+  }
+
+  it('rolls back every machine when m2 is cut off while it applies (its sshd stopped), m2 too, and says which', async () => {
+    const before = [await machineState(1), await machineState(2)]
+    try {
+      const { applied, atCut, helper, plan, stepsBefore } = await applyCutOnM2(async () => {
+        await rig('stop-sshd', '2')
+      })
+      // The cut landed inside m2's apply: part of the lab was on m2, not all of its steps were done.
+      expect(atCut).not.toBe(before[1])
+      expect(stepsBefore).toBeLessThan(plan.ops.length)
       expect(applied.ok, JSON.stringify(applied)).toBe(false)
       expect(applied.failed?.id).toBe('hosts.m2')
-      expect(applied.failed?.error).toMatch(/machine m2 \(root@10\.250\.0\.12\)/)
+      expect(applied.failed?.error).toMatch(/machine m2 \(root@10\.250\.0\.12\) is unreachable/)
       // m1 had applied its part; it was undone.
       expect(applied.rolledBack.length, JSON.stringify(applied)).toBeGreaterThan(0)
       expect(await machineState(1)).toBe(before[0])
+      // m2's helper heard its channel close: it finished the step it was in, undid what this apply
+      // did there, and ended. Nothing is left on m2, not even a journal to recover.
+      await ended(helper)
+      expect(await machineState(2)).toBe(before[1])
+      expect(await journalOn(2, name)).toBeNull()
     } finally {
       await rig('start-sshd', '2')
     }
     expect(await machineState(2)).toBe(before[1])
-  }, 120_000)
+    // Both machines are usable again: the lab applies and goes.
+    const again = await calls.planLab({ lab })
+    expect(((await calls.applyPlan({ planId: again.planId })) as ApplyReply).ok).toBe(true)
+    expect((await calls.destroyLab({ lab })).ok).toBe(true)
+    expect([await machineState(1), await machineState(2)]).toEqual(before)
+  }, 180_000)
+
+  it('a helper killed on m2 mid-apply: m1 is rolled back, and the next destroy undoes the killed run on m2 by its journal', async () => {
+    const before = [await machineState(1), await machineState(2)]
+    const { applied, atCut, helper } = await applyCutOnM2(async (pid) => {
+      process.kill(pid, 'SIGKILL')
+      await ended(pid)
+    })
+    expect(atCut).not.toBe(before[1])
+    expect(applied.ok, JSON.stringify(applied)).toBe(false)
+    expect(applied.failed?.id).toBe('hosts.m2')
+    expect(applied.rolledBack.length, JSON.stringify(applied)).toBeGreaterThan(0)
+    expect(await machineState(1)).toBe(before[0])
+    await ended(helper)
+    // Killed, m2's helper undid nothing: its half and its journal stay until m2 is reached again.
+    expect(await machineState(2)).not.toBe(before[1])
+    expect(await journalOn(2, name)).toContain('"done"')
+
+    const destroyed = await calls.destroyLab({ lab })
+    expect(destroyed.ok, JSON.stringify(destroyed)).toBe(true)
+    expect(destroyed.recovered?.undone, JSON.stringify(destroyed)).toBeGreaterThan(0)
+    expect([await machineState(1), await machineState(2)]).toEqual(before)
+    expect(await journalOn(2, name)).toBeNull()
+  }, 180_000)
+
+  it('a helper killed on m2 mid-apply: the next apply undoes the killed run there first, then applies', async () => {
+    const before = [await machineState(1), await machineState(2)]
+    const { applied } = await applyCutOnM2(async (pid) => {
+      process.kill(pid, 'SIGKILL')
+      await ended(pid)
+    })
+    expect(applied.failed?.id).toBe('hosts.m2')
+    expect(await journalOn(2, name)).toContain('"done"')
+    // As patchbay apply does it: plan, apply that plan; m2 recovers first, so it has moved since
+    // the plan and says the plan it needs now, which then applies.
+    const plan = await calls.planLab({ lab })
+    const first = await calls.applyPlan({ planId: plan.planId })
+    expect('ran' in first, JSON.stringify(first)).toBe(true)
+    expect(first.recovered?.undone, JSON.stringify(first)).toBeGreaterThan(0)
+    if (!('ran' in first)) throw new Error('unreachable')
+    const second = (await calls.applyPlan({ planId: first.plan.planId })) as ApplyReply
+    expect(second.ok, JSON.stringify(second)).toBe(true)
+    expect(await journalOn(2, name)).toBeNull()
+    expect((await calls.verifyLab({ lab })).ok).toBe(true)
+    expect((await calls.destroyLab({ lab })).ok).toBe(true)
+    expect([await machineState(1), await machineState(2)]).toEqual(before)
+  }, 180_000)
 })

@@ -19,6 +19,11 @@ export interface ExecuteDeps {
   readonly onOpDone?: (op: Op) => void
   /** Pids of running containers (by Docker name) the plan's observation saw, so as not to ask again. */
   readonly pids?: ReadonlyMap<string, ObservedPid>
+  /**
+   * Stops the run between steps: what is running finishes, nothing more starts, and what was done
+   * is rolled back (a machine's helper whose caller went away mid-apply, engine.ts interrupt).
+   */
+  readonly signal?: AbortSignal
 }
 
 export interface ExecuteResult {
@@ -51,6 +56,7 @@ export async function executePlan(ops: readonly Op[], deps: ExecuteDeps): Promis
   }
   try {
     for (const phase of phasesOf(ops)) {
+      stopIfAborted(phase[0]!, deps.signal)
       // Written ahead: a kill during this phase leaves every op of it in the journal to undo.
       deps.journal?.started(phase)
       const batches = batchesOf(phase)
@@ -79,6 +85,11 @@ export async function executePlan(ops: readonly Op[], deps: ExecuteDeps): Promis
     const rollback = await rollBack(done, deps, pids)
     return { ok: false, done, failed, ...rollback }
   }
+}
+
+/** Before a step starts: an aborted run fails there, without running it. */
+function stopIfAborted(op: Op, signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new StepFailed(op, `not run: ${String(signal.reason ?? 'the run was stopped')}`)
 }
 
 /** The first op (or its undo) whose words could say more than the op: then nothing runs at all. */
@@ -163,6 +174,7 @@ async function runBatch(
   if (batch.tool === 'docker') return runDocker(batch.ops[0], deps, finish)
   if (batch.tool === 'cmd') {
     for (const op of batch.ops) {
+      stopIfAborted(op, deps.signal)
       try {
         await deps.run.run(await resolve(execOf(op, 'cmd').argv, pids))
       } catch (e) {
@@ -359,7 +371,7 @@ async function rollBack(done: readonly Op[], deps: ExecuteDeps, pids: PidCache) 
     try {
       await runBatch(
         batchesOf([undo])[0]!,
-        { ...deps, journal: undefined, onOpDone: undefined },
+        { ...deps, journal: undefined, onOpDone: undefined, signal: undefined },
         pids,
         () => {},
       )

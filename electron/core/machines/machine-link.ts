@@ -41,6 +41,8 @@ export class MachineLink {
   /** Hears the helper's notifications (requests without id): a watch's events. */
   private notified: ((method: string, params: unknown) => void) | null = null
   facts: MachineFacts | null = null
+  /** Hears the helper's notifications (JSON-RPC lines without id): its params are not checked yet. */
+  onNotice: ((method: string, params: unknown) => void) | null = null
 
   constructor(
     readonly machine: string,
@@ -159,6 +161,7 @@ export class MachineLink {
     }
     if (message.id === undefined && typeof message.method === 'string') {
       this.notified?.(message.method, message.params)
+      this.onNotice?.(message.method, message.params)
       return
     }
     const pending = typeof message.id === 'number' ? this.waiting.get(message.id) : undefined

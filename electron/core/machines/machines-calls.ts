@@ -3,10 +3,17 @@
 // put together. Every op and problem says which machine it is on. When one machine fails an apply,
 // the machines that applied are rolled back, and the reply names the machine that failed.
 import { randomUUID } from 'node:crypto'
-import type { ApplyReply, PlanReply, StatusReply, VerifyReply } from '../../../shared/api/contract.ts'
+import {
+  type ApplyReply,
+  type PlanReply,
+  ProgressEvent,
+  type StatusReply,
+  type VerifyReply,
+} from '../../../shared/api/contract.ts'
+import { MACHINE_PROGRESS } from '../../../shared/api/machine.ts'
 import type { Lab } from '../../../shared/lab/schema.ts'
 import { sshDestination } from '../../../shared/lab/ssh.ts'
-import { type EngineCalls, labOf, ServiceError } from '../calls.ts'
+import { type EngineCalls, labOf, type ProgressEvent as Progress, ServiceError } from '../calls.ts'
 import { MachineLink, type MachineLinkOptions } from './machine-link.ts'
 
 /** The hosts of a lab that are machines reached over ssh. */
@@ -23,6 +30,15 @@ type Outcome<T> =
 interface KeptPlan {
   readonly lab: Lab
   readonly ids: ReadonlyMap<string, string>
+  /** Ops of every machine together: what progress counts to. */
+  readonly total: number
+}
+
+/** An apply running on the machines: each machine's steps count towards the one plan shown. */
+interface Running {
+  readonly planId: string
+  readonly total: number
+  done: number
 }
 
 export interface MachinesCalls extends EngineCalls {
@@ -31,9 +47,30 @@ export interface MachinesCalls extends EngineCalls {
 }
 
 /** The calls, for labs over machines through their links, for every other lab through `local`. */
-export function machinesCalls(local: EngineCalls, options: MachineLinkOptions): MachinesCalls {
+export function machinesCalls(
+  local: EngineCalls,
+  options: MachineLinkOptions,
+  onProgress: (event: Progress) => void = () => {},
+): MachinesCalls {
   const links = new Map<string, MachineLink>()
   const plans = new Map<string, KeptPlan>()
+  /** By `machine plan-id`: the apply a machine's progress belongs to. */
+  const running = new Map<string, Running>()
+
+  /** A machine's step done: said as a step of the plan shown, if it belongs to an apply running. */
+  const heard = (machine: string, method: string, params: unknown) => {
+    const event = method === MACHINE_PROGRESS ? ProgressEvent.safeParse(params) : null
+    const apply = event?.success ? running.get(`${machine} ${event.data.planId}`) : undefined
+    if (!event?.success || !apply) return
+    apply.done = Math.min(apply.done + 1, apply.total)
+    onProgress({
+      type: 'progress',
+      planId: apply.planId,
+      done: apply.done,
+      total: apply.total,
+      op: event.data.op,
+    })
+  }
 
   const linkOf = (lab: Lab, machine: string): MachineLink => {
     const dest = sshDestination(lab.hosts![machine]!.ssh!)
@@ -41,28 +78,35 @@ export function machinesCalls(local: EngineCalls, options: MachineLinkOptions): 
     let link = links.get(key)
     if (!link) {
       link = new MachineLink(machine, dest, options)
+      link.onNotice = (method, params) => heard(machine, method, params)
       links.set(key, link)
     }
     return link
   }
 
   /** One call on every machine at once; each machine's own failure is kept, not thrown. */
-  const everywhere = <T>(lab: Lab, work: (link: MachineLink) => Promise<T>): Promise<Outcome<T>[]> =>
+  const everywhere = <T>(
+    lab: Lab,
+    work: (link: MachineLink) => Promise<T>,
+    only?: ReadonlySet<string>,
+  ): Promise<Outcome<T>[]> =>
     Promise.all(
-      machinesOf(lab).map(async (machine): Promise<Outcome<T>> => {
-        const link = linkOf(lab, machine)
-        try {
-          if (!link.alive) checkFacts(lab, machine, await link.open())
-          return { machine, ok: true, value: await work(link) }
-        } catch (e) {
-          link.close()
-          const error =
-            e instanceof ServiceError
-              ? e
-              : new ServiceError('failed', `${link.label}: ${(e as Error).message}`)
-          return { machine, ok: false, error }
-        }
-      }),
+      machinesOf(lab)
+        .filter((machine) => !only || only.has(machine))
+        .map(async (machine): Promise<Outcome<T>> => {
+          const link = linkOf(lab, machine)
+          try {
+            if (!link.alive) checkFacts(lab, machine, await link.open())
+            return { machine, ok: true, value: await work(link) }
+          } catch (e) {
+            link.close()
+            const error =
+              e instanceof ServiceError
+                ? e
+                : new ServiceError('failed', `${link.label}: ${(e as Error).message}`)
+            return { machine, ok: false, error }
+          }
+        }),
     )
 
   /** Every machine or none: the first machine's failure is the call's. */
@@ -90,15 +134,13 @@ export function machinesCalls(local: EngineCalls, options: MachineLinkOptions): 
     }
     merged.ops.sort((a, b) => a.phase - b.phase)
     const planId = randomUUID()
-    plans.set(planId, { lab, ids })
+    plans.set(planId, { lab, ids, total: merged.ops.length })
     return { ...merged, planId }
   }
 
   const destroyEverywhere = async (lab: Lab, only?: ReadonlySet<string>): Promise<ApplyReply> => {
     const started = performance.now()
-    const outcomes = await everywhere(lab, (link) =>
-      only && !only.has(link.machine) ? Promise.resolve(null) : link.call('destroyLab', { lab }),
-    )
+    const outcomes = await everywhere(lab, (link) => link.call('destroyLab', { lab }), only)
     return mergeApplies(lab, outcomes, started)
   }
 
@@ -119,16 +161,22 @@ export function machinesCalls(local: EngineCalls, options: MachineLinkOptions): 
       const kept = plans.get(request.planId)
       if (!kept) return local.applyPlan(request)
       plans.delete(request.planId)
-      const { lab, ids } = kept
+      const { lab, ids, total } = kept
       if (ids.size !== machinesOf(lab).length)
         throw new ServiceError(
           'capability',
           'a machine of the lab was unreachable when it was planned; plan again',
         )
       const started = performance.now()
+      const apply: Running = { planId: request.planId, total, done: 0 }
+      for (const [machine, id] of ids) running.set(`${machine} ${id}`, apply)
       const outcomes = await everywhere(lab, (link) =>
         link.call('applyPlan', { planId: ids.get(link.machine)! }),
-      )
+      ).finally(() => {
+        for (const [machine, id] of ids) running.delete(`${machine} ${id}`)
+      })
+      // An interrupted run undone first on a machine (its journal) is said, whatever happens next.
+      const recovered = sumRecovered(outcomes.map((o) => (o.ok ? o.value.recovered : undefined)))
       const stale = outcomes.some((o) => o.ok && 'ran' in o.value)
       const failed = outcomes.some((o) => !o.ok || ('ok' in o.value && !o.value.ok))
       if (!stale && !failed) return mergeApplies(lab, outcomes as Outcome<ApplyReply>[], started)
@@ -145,6 +193,7 @@ export function machinesCalls(local: EngineCalls, options: MachineLinkOptions): 
           ran: false as const,
           why: 'a machine changed since this plan was made; this is the plan it needs now',
           plan: fresh,
+          ...(recovered ? { recovered } : {}),
         }
       }
       const merged = mergeApplies(
@@ -154,7 +203,17 @@ export function machinesCalls(local: EngineCalls, options: MachineLinkOptions): 
         ) as Outcome<ApplyReply | null>[],
         started,
       )
-      return { ...merged, ok: false, rolledBack: [...merged.rolledBack, ...(undone?.done ?? [])] }
+      const rollbackErrors = [
+        ...(merged.rollbackErrors ?? []),
+        ...(undone && !undone.ok && undone.failed ? [undone.failed.error] : []),
+      ]
+      return {
+        ...merged,
+        ok: false,
+        rolledBack: [...merged.rolledBack, ...(undone?.done ?? [])],
+        ...(rollbackErrors.length > 0 ? { rollbackErrors } : {}),
+        ...(recovered ? { recovered } : {}),
+      }
     },
     destroyLab: async (request) => {
       const lab = labOf(request.lab)
@@ -213,6 +272,8 @@ function mergeApplies(lab: Lab, outcomes: Outcome<ApplyReply | null>[], started:
     problems: [],
     durationMs: 0,
   }
+  const recovered: ApplyReply['recovered'][] = []
+  const rollbackErrors: string[] = []
   for (const o of outcomes) {
     if (!o.ok) {
       merged.ok = false
@@ -221,6 +282,8 @@ function mergeApplies(lab: Lab, outcomes: Outcome<ApplyReply | null>[], started:
     }
     const reply = o.value
     if (!reply) continue
+    recovered.push(reply.recovered)
+    rollbackErrors.push(...(reply.rollbackErrors ?? []).map((e) => `machine ${o.machine}: ${e}`))
     merged.ops.push(...reply.ops.map((op) => ({ ...op, host: o.machine })))
     merged.done.push(...reply.done)
     merged.rolledBack.push(...reply.rolledBack)
@@ -235,7 +298,22 @@ function mergeApplies(lab: Lab, outcomes: Outcome<ApplyReply | null>[], started:
     }
   }
   merged.durationMs = Math.round(performance.now() - started)
-  return merged
+  const undone = sumRecovered(recovered)
+  return {
+    ...merged,
+    ...(rollbackErrors.length > 0 ? { rollbackErrors } : {}),
+    ...(undone ? { recovered: undone } : {}),
+  }
+}
+
+/** What interrupted runs each machine undid first, together; undefined when none had any. */
+function sumRecovered(each: readonly ApplyReply['recovered'][]): ApplyReply['recovered'] {
+  const some = each.filter((r) => r !== undefined)
+  if (some.length === 0) return undefined
+  return {
+    undone: some.reduce((n, r) => n + r.undone, 0),
+    failed: some.reduce((n, r) => n + r.failed, 0),
+  }
 }
 
 const WORSE: readonly string[] = ['up', 'admin-down', 'down', 'drifted', 'missing']
