@@ -186,10 +186,17 @@ function drawLine(link: LabLink, id: string, g: LinkGeometry): string {
   return `<line class="link" data-link="${xml(id)}" x1="${n(g.from.x)}" y1="${n(g.from.y)}" x2="${n(g.to.x)}" y2="${n(g.to.y)}" stroke="${linkColour(link)}" stroke-width="${isTrunk(link) ? 6 : 3}"${down}/>`
 }
 
-/** Halos behind the guests of each broadcast domain, in its colour; a guest in several gets rings. */
-function halos(lab: Lab, boxes: ReadonlyMap<string, Box>): string[] {
+/** A halo reaches HALO_PAD past its guest, each further ring HALO_RING more: the canvas's overlay. */
+const HALO_PAD = 7
+const HALO_RING = 6
+
+/**
+ * Halos behind the guests of each broadcast domain, in its colour (a guest in several gets rings),
+ * and the room labels keep from a guest for them: the canvas's haloRoom for the most rings any has.
+ */
+function halos(lab: Lab, boxes: ReadonlyMap<string, Box>): { svg: string[]; room: number } {
   const rings = new Map<string, number>()
-  const out: string[] = []
+  const svg: string[] = []
   for (const domain of broadcastDomains(lab).domains) {
     const colour = domain.vlan !== null ? vlanColour(domain.vlan).css : UNTAGGED_COLOUR.css
     const guests = new Set(domain.members.map((m) => m.slice(0, m.lastIndexOf(':'))))
@@ -198,13 +205,15 @@ function halos(lab: Lab, boxes: ReadonlyMap<string, Box>): string[] {
       if (!b) continue
       const k = rings.get(guest) ?? 0
       rings.set(guest, k + 1)
-      const pad = 6 + 5 * k
-      out.unshift(
+      const pad = HALO_PAD + HALO_RING * k
+      // Outer rings first, so that the inner ones are drawn over them.
+      svg.unshift(
         `<rect class="domain" data-domain="${xml(domain.id)}" x="${n(b.x - pad)}" y="${n(b.y - pad)}" width="${n(b.width + 2 * pad)}" height="${n(b.height + 2 * pad)}" rx="${10 + pad}" fill="${colour}" fill-opacity="0.2"/>`,
       )
     }
   }
-  return out
+  const most = Math.max(0, ...rings.values())
+  return { svg, room: most > 0 ? HALO_PAD + HALO_RING * (most - 1) + 4 : 0 }
 }
 
 const union = (boxes: readonly Box[]): Box => {
@@ -229,6 +238,7 @@ export function labSvg(lab: Lab): string {
   const frames = hostFrames(lab, boxes)
   const links = lab.links ?? []
   const ids = linkIds(links)
+  const haloed = halos(lab, boxes)
   const shapes: LinkShape[] = links.map((link, i) => {
     const guestLink = 'guest' in link
     return {
@@ -238,6 +248,8 @@ export function labSvg(lab: Lab): string {
       label: labelSize(link, isGuestPair(lab, link)),
       chip:
         guestLink && link.vlan !== undefined ? { width: chipWidth(link.vlan), height: CHIP_HEIGHT } : null,
+      // Labels sit outside the domain halos around their guest, as on the canvas.
+      halo: haloed.room,
     }
   })
   // Frame titles are obstacles for labels as nodes are (the NUL keeps them apart from node names).
@@ -289,7 +301,7 @@ export function labSvg(lab: Lab): string {
     `<title>${xml(lab.name)}</title>\n` +
     `<rect class="background" x="${n(view.x)}" y="${n(view.y)}" width="${view.width}" height="${view.height}" fill="#ffffff"/>\n` +
     `${textEl(title.x, title.y, FONT.title, lab.name, ' class="lab-name" font-weight="bold" fill="#1d2130"')}\n` +
-    [...frames.map(drawFrame), ...halos(lab, boxes), ...lines, ...nodes, ...labels, key.svg].join('\n') +
+    [...frames.map(drawFrame), ...haloed.svg, ...lines, ...nodes, ...labels, key.svg].join('\n') +
     '\n</svg>\n'
   )
 }
