@@ -6,7 +6,6 @@ import {
   Background,
   type Connection,
   Controls,
-  type Edge,
   MiniMap,
   type Node,
   type NodeChange,
@@ -41,19 +40,22 @@ import { pickGuest } from '../understand/actions.ts'
 import { PathCard } from '../understand/path-card.tsx'
 import { PathOverlay } from '../understand/path-overlay.tsx'
 import { ActivityMarks } from './activity.tsx'
-import { DomainOverlay, domainOverlayNode, domainShapes, haloRoom } from './domain-overlay.tsx'
+import { DomainHalos, type DomainShape, domainShapes, haloRoom } from './domain-overlay.tsx'
 import { LABEL_ZOOM, type LabEdgeData, LinkLabels, LinkLines } from './edges.tsx'
 import { type Drawn, drawnBounds, fitViewport, inView, overlayBoxes } from './fit.ts'
 import { freeSpot } from './free-spot.ts'
 import { hostFrames, sshTarget } from './host-frame.tsx'
+import { UnderNodes } from './layers.tsx'
 import { CanvasLegend } from './legend.tsx'
 import { type LabNodeData, nodeTypes as labNodeTypes } from './nodes.tsx'
-import { useStable } from './stable.ts'
+import { usePlaced, useStable } from './stable.ts'
 import { vlanColour } from './vlan-colour.ts'
 
-const nodeTypes = { ...labNodeTypes, domains: DomainOverlay }
 /** Labs with more nodes than this get a minimap (they are bigger than the view at a legible zoom). */
 const MINIMAP_FROM = 40
+const DELETE_KEYS = ['Delete', 'Backspace']
+const miniMapColour = (n: Node) =>
+  n.type !== 'lab' ? 'transparent' : (n.data as LabNodeData).kind.endsWith('bridge') ? '#556' : '#aab'
 
 export function Canvas() {
   const lab = useDocument((s) => s.lab)
@@ -63,7 +65,6 @@ export function Canvas() {
   // Only what the canvas draws from: a selection or a menu opening does not redraw 2,500 elements.
   const showDomains = useUi((s) => s.showDomains)
   const fit = useUi((s) => s.fit)
-  const { select, hover, openMenu } = useUi.getState()
   const flow = useReactFlow()
   const far = useStore((s) => s.transform[2] < LABEL_ZOOM)
   const checked = checkedLab(lab)
@@ -78,13 +79,13 @@ export function Canvas() {
   }, [opened])
   // Fitted to what is drawn (labels stick out of node boxes), clear of the legend and controls.
   const canvasRef = useRef<HTMLDivElement>(null)
-  const drawnRef = useRef<Drawn | null>(null)
+  const drawnRef = useRef<(() => Drawn) | null>(null)
   useEffect(() => {
     if (fit.seq === 0) return
     // After React Flow has the new nodes: the frame after this render.
     const frame = requestAnimationFrame(() => {
       const canvas = canvasRef.current
-      const bounds = drawnRef.current && drawnBounds(drawnRef.current, fit.nodes && new Set(fit.nodes))
+      const bounds = drawnRef.current && drawnBounds(drawnRef.current(), fit.nodes && new Set(fit.nodes))
       if (!canvas || !bounds) return
       const view = { width: canvas.clientWidth, height: canvas.clientHeight }
       void flow.setViewport(fitViewport(bounds, view, overlayBoxes(canvas)), { duration: 0 })
@@ -185,64 +186,84 @@ export function Canvas() {
     ),
   )
 
-  const overlay = useMemo(
-    () =>
-      showDomains
-        ? domainOverlayNode(domainShapes(domains, boxes, (n) => nodeHost(lab.nodes[n] ?? {})))
-        : null,
-    [showDomains, domains, boxes, lab],
-  )
+  // At rest every domain's halo is shaped; during a drag only those of the moved nodes' domains.
+  const restHalos = useRef(new Map<string, DomainShape>())
+  const halos = useMemo(() => {
+    if (!showDomains) return null
+    const hostOf = (n: string) => nodeHost(lab.nodes[n] ?? {})
+    if (dragged === null) {
+      const shapes = domainShapes(domains, boxes, hostOf)
+      restHalos.current = new Map(shapes.map((s) => [s.id, s]))
+      return shapes
+    }
+    const moving = new Set(
+      domains
+        .filter((d) => d.members.some((m) => m.slice(0, m.lastIndexOf(':')) in dragged))
+        .map((d) => d.id),
+    )
+    return domainShapes(domains, boxes, hostOf, (id) =>
+      moving.has(id) ? undefined : restHalos.current.get(id),
+    )
+  }, [showDomains, domains, boxes, lab, dragged])
 
-  const fresh: Node<LabNodeData>[] = useMemo(
-    () =>
-      Object.entries(lab.nodes).map(([name, node]) => {
-        const box = boxes.get(name)!
-        return {
+  // What a node shows, apart from where: kept as it was for nodes an edit did not touch.
+  const nodeData: (LabNodeData & { id: string })[] = useStable(
+    useMemo(
+      () =>
+        Object.entries(lab.nodes).map(([name, node]) => ({
           id: name,
-          type: 'lab',
-          position: { x: box.x, y: box.y },
-          width: box.width,
-          height: box.height,
-          data: {
-            name,
-            kind: node.kind,
-            detail: nodeDetail(node),
-            domains: [...(domainsOf.get(name) ?? [])],
-            problems: problemsOf.get(`node:${name}`) ?? [],
-          },
-        }
-      }),
-    [lab, boxes, domainsOf, problemsOf],
+          name,
+          kind: node.kind,
+          detail: nodeDetail(node),
+          domains: [...(domainsOf.get(name) ?? [])],
+          problems: problemsOf.get(`node:${name}`) ?? [],
+        })),
+      [lab, domainsOf, problemsOf],
+    ),
+  )
+  const nodes = usePlaced(
+    nodeData,
+    (data) => boxes.get(data.name)!,
+    (data, box): Node<LabNodeData> => ({
+      id: data.name,
+      type: 'lab',
+      position: { x: box.x, y: box.y },
+      width: box.width,
+      height: box.height,
+      // The size is known (geometry.ts): said, so that React Flow keeps the node's measured handles
+      // when the node object changes, instead of measuring the node again (every drag frame).
+      measured: { width: box.width, height: box.height },
+      data,
+    }),
+    (a, b) => a.x === b.x && a.y === b.y && a.width === b.width && a.height === b.height,
   )
 
-  const freshEdges: Edge<LabEdgeData>[] = useMemo(
-    () =>
-      (lab.links ?? []).map((link, i) => {
-        const [source, target] = 'guest' in link ? [link.guest, link.to] : link.between
-        return {
+  // What a link shows, apart from where (keyed by the editor's link key: an ifname edit renames the
+  // link, not its line), then placed by the geometry.
+  const linkData = useStable(
+    useMemo(
+      () =>
+        (lab.links ?? []).map((link, i) => ({
           id: keys[i] ?? ids[i]!,
-          source,
-          target,
-          type: 'lab',
-          data: {
-            linkId: ids[i]!,
-            linkKey: keys[i] ?? ids[i]!,
-            guestLink: 'guest' in link,
-            vlan: link.vlan ?? null,
-            trunk: 'between' in link ? (link.trunk ?? []) : [],
-            native: 'between' in link && link.native !== undefined ? [...new Set([link.native].flat())] : [],
-            label: labelLines(link, isGuestPair(lab, link)),
-            geometry: geometry.get(ids[i]!) ?? null,
-            problems: problemsOf.get(`link:${i}`) ?? [],
-            adminDown: link.state === 'down',
-            impairment: describeNetem(link.netem),
-          },
-        }
-      }),
-    [lab, ids, keys, geometry, problemsOf],
+          linkId: ids[i]!,
+          linkKey: keys[i] ?? ids[i]!,
+          guestLink: 'guest' in link,
+          vlan: link.vlan ?? null,
+          trunk: 'between' in link ? (link.trunk ?? []) : [],
+          native: 'between' in link && link.native !== undefined ? [...new Set([link.native].flat())] : [],
+          label: labelLines(link, isGuestPair(lab, link)),
+          problems: problemsOf.get(`link:${i}`) ?? [],
+          adminDown: link.state === 'down',
+          impairment: describeNetem(link.netem),
+        })),
+      [lab, ids, keys, problemsOf],
+    ),
   )
-  const nodes = useStable(fresh)
-  const edges = useStable(freshEdges)
+  const labelled: LabEdgeData[] = usePlaced(
+    linkData,
+    (d) => geometry.get(d.linkId) ?? null,
+    (d, at) => ({ ...d, geometry: at }),
+  )
 
   const legendVlans = useMemo(() => {
     const vlans = new Set<number>()
@@ -319,13 +340,13 @@ export function Canvas() {
     [change, flow, frames, boxes],
   )
 
-  drawnRef.current = {
+  // Read when a fit is asked for, not made on every render (every drag frame).
+  drawnRef.current = () => ({
     nodes: boxes,
-    around: [...frames, ...(overlay ? [overlay] : [])].map((n) => ({
-      ...n.position,
-      width: n.width,
-      height: n.height,
-    })),
+    around: [
+      ...frames.map((n) => ({ ...n.position, width: n.width, height: n.height })),
+      ...(halos ?? []).flatMap((s) => s.hulls),
+    ],
     labels: shapes.map((shape) => {
       const g = geometry.get(shape.id)
       const around = (p: Point, size: { width: number; height: number }) => ({
@@ -340,14 +361,50 @@ export function Canvas() {
           : [],
       }
     }),
-  }
+  })
 
-  const labelled = useMemo(() => edges.map((e) => e.data!), [edges])
-  const paint = useUi((s) => s.paintVlan)
-  const all = useMemo(
-    () => [...frames, ...(overlay ? [overlay] : []), ...nodes] as Node[],
-    [frames, overlay, nodes],
+  // The same functions every render: new ones would make React Flow re-render each of its 1,000
+  // node wrappers (they take them as props) on every drag frame.
+  const domainsOfRef = useRef(domainsOf)
+  domainsOfRef.current = domainsOf
+  const handlers = useMemo(
+    () => ({
+      onNodeDragStop: () => endGesture(),
+      onConnect: (c: Connection) => change((l) => connect(l, c.source, c.target)),
+      onNodeClick: (event: React.MouseEvent, node: Node) => {
+        if (!(node.id in useDocument.getState().lab.nodes)) return
+        // A path waiting for its end guest takes the click (understand/actions.ts).
+        if (pickGuest(node.id)) return
+        // Shift-click adds to the selection (copy/paste takes several nodes).
+        const ui = useUi.getState()
+        ui.select(event.shiftKey ? [...new Set([...ui.selectedNodes, node.id])] : [node.id], [])
+      },
+      onNodeContextMenu: (event: React.MouseEvent, node: Node) => {
+        if (!(node.id in useDocument.getState().lab.nodes)) return
+        event.preventDefault()
+        useUi.getState().select([node.id], [])
+        useUi.getState().openMenu({ node: node.id, x: event.clientX, y: event.clientY })
+      },
+      onPaneClick: () => {
+        useUi.getState().select([], [])
+        useUi.getState().openMenu(null)
+      },
+      onNodeMouseEnter: (_: React.MouseEvent, node: Node) =>
+        useUi.getState().hover([...(domainsOfRef.current.get(node.id) ?? [])]),
+      onNodeMouseLeave: () => useUi.getState().hover([]),
+      onDelete: ({ nodes: n }: { nodes: Node[] }) =>
+        change((l) =>
+          deleteSelection(
+            l,
+            n.map((x) => x.id).filter((id) => id in l.nodes),
+            [],
+          ),
+        ),
+    }),
+    [change, endGesture],
   )
+  const paint = useUi((s) => s.paintVlan)
+  const all = useMemo(() => [...frames, ...nodes] as Node[], [frames, nodes])
   return (
     <div
       ref={canvasRef}
@@ -362,60 +419,22 @@ export function Canvas() {
     >
       <ReactFlow
         nodes={all}
-        nodeTypes={nodeTypes}
+        nodeTypes={labNodeTypes}
         onNodesChange={onNodesChange}
-        onNodeDragStop={() => endGesture()}
-        onConnect={(c: Connection) => change((l) => connect(l, c.source, c.target))}
-        onNodeClick={(event, node) => {
-          if (!(node.id in lab.nodes)) return
-          // A path waiting for its end guest takes the click (understand/actions.ts).
-          if (pickGuest(node.id)) return
-          // Shift-click adds to the selection (copy/paste takes several nodes).
-          const ui = useUi.getState()
-          select(event.shiftKey ? [...new Set([...ui.selectedNodes, node.id])] : [node.id], [])
-        }}
-        onNodeContextMenu={(event, node) => {
-          if (!(node.id in lab.nodes)) return
-          event.preventDefault()
-          select([node.id], [])
-          openMenu({ node: node.id, x: event.clientX, y: event.clientY })
-        }}
-        onPaneClick={() => {
-          select([], [])
-          openMenu(null)
-        }}
-        onNodeMouseEnter={(_, node) => hover([...(domainsOf.get(node.id) ?? [])])}
-        onNodeMouseLeave={() => hover([])}
-        onDelete={({ nodes: n }) =>
-          change((l) =>
-            deleteSelection(
-              l,
-              n.map((x) => x.id).filter((id) => id in l.nodes),
-              [],
-            ),
-          )
-        }
+        {...handlers}
         minZoom={0.05}
-        deleteKeyCode={['Delete', 'Backspace']}
+        deleteKeyCode={DELETE_KEYS}
       >
         <Background />
         {/* A lab that fits the view needs no map of itself (TopoViewer shows none either). */}
         {nodes.length > MINIMAP_FROM && (
-          <MiniMap
-            position="top-right"
-            pannable
-            zoomable
-            nodeColor={(n) =>
-              n.type !== 'lab'
-                ? 'transparent'
-                : (n.data as LabNodeData).kind.endsWith('bridge')
-                  ? '#556'
-                  : '#aab'
-            }
-          />
+          <MiniMap position="top-right" pannable zoomable nodeColor={miniMapColour} />
         )}
         <Controls orientation="horizontal" position="bottom-right" />
-        <LinkLines links={labelled} />
+        <UnderNodes>
+          {halos && <DomainHalos shapes={halos} />}
+          <LinkLines links={labelled} />
+        </UnderNodes>
         <PathOverlay links={labelled} layer="under" />
         <ActivityMarks links={labelled} />
         <LinkLabels links={labelled} />

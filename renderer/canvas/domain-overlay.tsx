@@ -1,8 +1,7 @@
 // The broadcast-domain overlay: a soft halo in the domain's VLAN colour around its members, one
 // hull around neighbours of one host when no other node sits between them. Two domains of one VLAN
-// (a split: the VLAN does not reach across) keep the colour, are dashed and say so. Drawn as one
-// canvas node behind everything, so it pans and zooms with the lab.
-import type { NodeProps } from '@xyflow/react'
+// (a split: the VLAN does not reach across) keep the colour, are dashed and say so. Drawn as one SVG
+// under the links and the nodes and over the host frames, so it pans and zooms with the lab.
 import { memo } from 'react'
 import { type Box, BoxGrid } from '../../shared/layout/geometry.ts'
 import { UNTAGGED_COLOUR, vlanColour } from './vlan-colour.ts'
@@ -23,23 +22,31 @@ const RING = 6
 /** How far out from a node its halos reach when it is in `rings` domains, plus a little air. */
 export const haloRoom = (rings: number): number => (rings > 0 ? PAD + RING * (rings - 1) + 4 : 0)
 
-/** Halo shapes for the domains, from the member nodes' boxes. */
+/**
+ * Halo shapes for the domains, from the member nodes' boxes. `kept` (during a drag): the domains for
+ * which it returns a shape keep that one, and only the others (those of the moved nodes) are shaped
+ * again, as only the moved nodes' links are placed again.
+ */
 export function domainShapes(
   domains: readonly { id: string; vlan: number | null; members: readonly string[] }[],
   boxes: ReadonlyMap<string, Box>,
   hostOf: (node: string) => string,
+  kept: (id: string) => DomainShape | undefined = () => undefined,
 ): DomainShape[] {
   const perVlan = new Map<number, number>()
   for (const d of domains) if (d.vlan !== null) perVlan.set(d.vlan, (perVlan.get(d.vlan) ?? 0) + 1)
   // A node in several domains gets a ring per domain, each a little wider than the last.
   const rings = new Map<string, number>()
-  const grid = new BoxGrid(boxes)
+  let grid: BoxGrid | null = null
   return domains.map((d) => {
     const nodes = [...new Set(d.members.map((m) => m.slice(0, m.lastIndexOf(':'))))].filter((n) =>
       boxes.has(n),
     )
     const ring = new Map(nodes.map((n) => [n, rings.get(n) ?? 0]))
     for (const n of nodes) rings.set(n, (rings.get(n) ?? 0) + 1)
+    const before = kept(d.id)
+    if (before) return before
+    grid ??= new BoxGrid(boxes)
     const grow = (b: Box, by: number): Box => ({
       x: b.x - by,
       y: b.y - by,
@@ -80,12 +87,15 @@ export function domainShapes(
   })
 }
 
-export type DomainOverlayData = { shapes: readonly DomainShape[]; origin: { x: number; y: number } }
-
-function DomainOverlayView({ data, width, height }: NodeProps & { data: DomainOverlayData }) {
+/**
+ * The halos, in canvas coordinates, in the canvas's layer under the nodes (layers.tsx): not a canvas
+ * node, whose size follows the hulls, so a drag that moved a hull resized it and React Flow measured
+ * it again (a second store update, every drag frame).
+ */
+function DomainHalosView({ shapes }: { shapes: readonly DomainShape[] }) {
   return (
-    <svg className="domain-overlay" width={width} height={height} aria-hidden="true">
-      {data.shapes.map((s) => (
+    <svg className="domain-overlay" width={1} height={1} aria-hidden="true">
+      {shapes.map((s) => (
         <g
           key={s.id}
           data-domain-overlay={s.id}
@@ -97,8 +107,8 @@ function DomainOverlayView({ data, width, height }: NodeProps & { data: DomainOv
             <rect
               // biome-ignore lint/suspicious/noArrayIndexKey: hulls have no identity but their order
               key={i}
-              x={h.x - data.origin.x}
-              y={h.y - data.origin.y}
+              x={h.x}
+              y={h.y}
               width={h.width}
               height={h.height}
               rx={14}
@@ -121,27 +131,4 @@ function DomainOverlayView({ data, width, height }: NodeProps & { data: DomainOv
   )
 }
 
-export const DomainOverlay = memo(DomainOverlayView)
-
-/** The overlay as a canvas node spanning every hull. */
-export function domainOverlayNode(shapes: readonly DomainShape[]) {
-  const hulls = shapes.flatMap((s) => s.hulls)
-  if (hulls.length === 0) return null
-  const x0 = Math.min(...hulls.map((h) => h.x)) - 4
-  const y0 = Math.min(...hulls.map((h) => h.y)) - 4
-  const x1 = Math.max(...hulls.map((h) => h.x + h.width)) + 4
-  const y1 = Math.max(...hulls.map((h) => h.y + h.height)) + 4
-  return {
-    id: 'overlay:domains',
-    type: 'domains',
-    position: { x: x0, y: y0 },
-    data: { shapes, origin: { x: x0, y: y0 } },
-    width: x1 - x0,
-    height: y1 - y0,
-    draggable: false,
-    selectable: false,
-    connectable: false,
-    focusable: false,
-    zIndex: -1,
-  }
-}
+export const DomainHalos = memo(DomainHalosView)

@@ -9,7 +9,7 @@ import { paintVlan } from '../document/commands.ts'
 import { useDocument } from '../document/use-document.ts'
 import { liveLinkId, useLive } from '../live/store.ts'
 import { useUi } from '../ui/store.ts'
-import { OverNodes, UnderNodes } from './layers.tsx'
+import { OverNodes } from './layers.tsx'
 import { TRUNK_COLOUR, UNTAGGED_COLOUR, vlanColour } from './vlan-colour.ts'
 
 export type LabEdgeData = {
@@ -139,20 +139,18 @@ function linkMenu(e: React.MouseEvent, linkId: string) {
 const LinkLine = memo(LinkLineView)
 
 /**
- * Every link's line, in one SVG under the nodes. Not React Flow edges: each of those is an <svg> of
+ * Every link's line, in one SVG (in the canvas's layer under the nodes, UnderNodes). Not React Flow edges: each of those is an <svg> of
  * its own with store selectors that place it, run for all of them on every store update; 1,500 of
  * them cost most of a drag frame's script, and their 1,500 layers most of a pan frame's compositing.
  * The canvas places the links itself (geometry.ts), so the lines need nothing from React Flow.
  */
 export function LinkLines({ links }: { links: readonly LabEdgeData[] }) {
   return (
-    <UnderNodes>
-      <svg className="link-lines" aria-hidden="true">
-        {links.map((data) => (
-          <LinkLine key={data.linkKey} data={data} />
-        ))}
-      </svg>
-    </UnderNodes>
+    <svg className="link-lines" aria-hidden="true">
+      {links.map((data) => (
+        <LinkLine key={data.linkKey} data={data} />
+      ))}
+    </svg>
   )
 }
 

@@ -33,3 +33,29 @@ export function useStable<T extends { readonly id: string }>(list: readonly T[])
   previous.current = { list: kept, byId: new Map(kept.map((item) => [item.id, item])) }
   return kept
 }
+
+/**
+ * Elements whose place changes more often than what they show (every frame of a drag): each is made
+ * again only when its base (kept by useStable) or its place changed, so a drag frame makes the moved
+ * node and its links and reuses the other 2,500 elements, without comparing them field by field.
+ */
+export function usePlaced<B extends object, P, T>(
+  bases: readonly B[],
+  placeOf: (base: B) => P,
+  make: (base: B, place: P) => T,
+  samePlace: (a: P, b: P) => boolean = Object.is,
+): T[] {
+  const cache = useRef({ list: [] as T[], made: new WeakMap<B, { place: P; element: T }>() })
+  const list = bases.map((base) => {
+    const place = placeOf(base)
+    const before = cache.current.made.get(base)
+    if (before !== undefined && samePlace(before.place, place)) return before.element
+    const element = make(base, place)
+    cache.current.made.set(base, { place, element })
+    return element
+  })
+  const last = cache.current.list
+  if (list.length === last.length && list.every((item, i) => item === last[i])) return last
+  cache.current.list = list
+  return list
+}

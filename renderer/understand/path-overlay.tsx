@@ -262,19 +262,22 @@ function Rings({ lab, nodes, colour }: { lab: Lab; nodes: readonly string[]; col
 export function PathOverlay({ links, layer }: { links: readonly LabEdgeData[]; layer: Layer }) {
   const view = useUnderstand((s) => s.view)
   const lab = useDocument((s) => s.lab)
+  // Only while a path is shown: the links change on every drag frame.
+  const shown = view !== null
   const placed = useMemo(() => {
+    const out = new Map<string, Placed>()
+    if (!shown) return out
     const ends = new Map<string, readonly [string, string]>()
     const ids = linkIds(lab.links ?? [])
     ;(lab.links ?? []).forEach((l, i) => {
       ends.set(ids[i]!, 'guest' in l ? [l.guest, l.to] : l.between)
     })
-    const out = new Map<string, Placed>()
     for (const d of links) {
       const e = ends.get(d.linkId)
       if (d.geometry && e) out.set(d.linkId, { g: d.geometry, ends: e })
     }
     return out
-  }, [links, lab])
+  }, [links, lab, shown])
   if (!view) return null
   let body: React.ReactNode
   let reachedNodes: string[] = []

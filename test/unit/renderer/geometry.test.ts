@@ -115,6 +115,20 @@ describe('domain halos', () => {
       [false, '#8c8c8c'],
     ])
   })
+
+  it('during a drag keep the halos of domains not moved, and shape the others as at rest', () => {
+    const domains = [
+      { id: 'a', vlan: 10, members: ['w1:eth1', 'w2:eth1'] },
+      { id: 'b', vlan: 20, members: ['w2:eth2', 'db:eth1'] },
+    ]
+    const rest = domainShapes(domains, boxes, host)
+    const moved = new Map(boxes).set('db', box(240, 400))
+    const during = domainShapes(domains, moved, host, (id) => (id === 'a' ? rest[0] : undefined))
+    expect(during[0]).toBe(rest[0])
+    // w2's ring in b (outside its ring in a) is counted as at rest although a was not shaped again.
+    expect(during[1]).toEqual(domainShapes(domains, moved, host)[1])
+    expect(during[1]).not.toEqual(rest[1])
+  })
 })
 
 describe('labels of a hand-drawn lab', () => {
