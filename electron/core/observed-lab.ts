@@ -143,19 +143,76 @@ export function observedLab(lab: Lab, observed: Observed): Lab {
     }
   }
   // Tunnels: the two VXLAN ends of one wire carry the same mark, one on each host.
-  const tunnelEnds = new Map<string, Port[]>()
-  for (const host of hosts) {
+  links.push(...tunnelLinks(tunnelEnds(observed), nodes))
+  return { patchbay: 1, name: lab.name, nodes, links }
+}
+
+/** One end of a VXLAN wire as a machine has it: the bridge it is a port of, and its VLAN settings. */
+export interface TunnelEnd {
+  /** The wire's id, from the mark on the tunnel device (the same on both ends). */
+  readonly wire: string
+  readonly bridge: string
+  /** The bridge is an Open vSwitch bridge (else a Linux bridge). */
+  readonly ovs: boolean
+  readonly vlan?: number
+  readonly trunk?: number[]
+  readonly native?: number
+}
+
+/** The tunnel ends each host of an observation has: a machine of a lab has one end of each wire. */
+export function tunnelEnds(observed: Observed): TunnelEnd[] {
+  const ends: TunnelEnd[] = []
+  for (const host of Object.values(observed.hosts)) {
     for (const device of host.interfaces) {
       const mark = parseMark(device.alias)
       const port = device.kind === 'vxlan' && mark?.kind === 'wire' ? portOf(host, device) : null
-      if (port && mark) tunnelEnds.set(mark.id, [...(tunnelEnds.get(mark.id) ?? []), port])
+      if (port && mark)
+        ends.push({
+          wire: mark.id,
+          bridge: port.bridge,
+          ovs: port.ovs !== undefined,
+          ...wireSettings(port.ovs),
+        })
     }
   }
-  for (const [a, b] of tunnelEnds.values()) {
+  return ends
+}
+
+/** The wires that both ends of a tunnel make (with their bridges, added to `nodes`). */
+function tunnelLinks(ends: readonly TunnelEnd[], nodes: Lab['nodes']): LabLink[] {
+  const byWire = new Map<string, TunnelEnd[]>()
+  for (const end of ends) byWire.set(end.wire, [...(byWire.get(end.wire) ?? []), end])
+  const links: LabLink[] = []
+  for (const [a, b] of byWire.values()) {
     if (!a || !b) continue
-    addBridge(a)
-    addBridge(b)
-    links.push({ between: [a.bridge, b.bridge], ...wireSettings(a.ovs) })
+    for (const end of [a, b])
+      nodes[end.bridge] ??= end.ovs ? { kind: 'ovs-bridge' } : { kind: 'linux-bridge' }
+    const { vlan, trunk, native } = a
+    links.push({
+      between: [a.bridge, b.bridge],
+      ...(vlan !== undefined ? { vlan } : {}),
+      ...(trunk !== undefined ? { trunk } : {}),
+      ...(native !== undefined ? { native } : {}),
+    })
   }
-  return { patchbay: 1, name: lab.name, nodes, links }
+  return links
+}
+
+/**
+ * A lab over machines as they have it: each machine's own observed part (observedLab of what it
+ * sees), joined where a VXLAN wire's two ends (one on each machine) carry the same mark.
+ */
+export function joinObservedLabs(
+  name: string,
+  parts: readonly { readonly lab: Lab; readonly tunnels: readonly TunnelEnd[] }[],
+): Lab {
+  const nodes: Lab['nodes'] = {}
+  const links: LabLink[] = []
+  for (const part of parts) {
+    Object.assign(nodes, part.lab.nodes)
+    links.push(...(part.lab.links ?? []))
+  }
+  const ends = parts.flatMap((p) => p.tunnels)
+  links.push(...tunnelLinks(ends, nodes))
+  return { patchbay: 1, name, nodes, links }
 }

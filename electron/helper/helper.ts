@@ -10,15 +10,26 @@ import type { ErrorKind } from '../../shared/api/contract.ts'
 import {
   MACHINE_EVENT,
   MACHINE_HELLO,
+  MACHINE_OBSERVED,
   MACHINE_PROGRESS,
   MACHINE_WATCH,
   type MachineFacts,
   MachineHello,
+  type MachineObserved,
+  MachineObservedRequest,
   MachineWatch,
 } from '../../shared/api/machine.ts'
 import { createEngine } from '../core/create-engine.ts'
 import type { Engine } from '../core/engine.ts'
-import { engineService, failureOf, type LiveStream, type Service } from '../core/service.ts'
+import { observedLab, tunnelEnds } from '../core/observed-lab.ts'
+import {
+  engineService,
+  failureOf,
+  type LiveStream,
+  labOf,
+  type Service,
+  ServiceError,
+} from '../core/service.ts'
 
 /** Only the system's own tool directories: pkexec's caller cannot slip its own `ip` in. */
 export const HELPER_PATH = '/usr/sbin:/usr/bin:/sbin:/bin'
@@ -134,6 +145,10 @@ async function serve(
       output.write(reply(message.id, { result: await machineFacts(options.self) }))
       continue
     }
+    if (options.machine && message.method === MACHINE_OBSERVED && started.engine) {
+      output.write(await observedPart(started.engine, message))
+      continue
+    }
     if (options.machine && message.method === MACHINE_WATCH) {
       output.write(await watch(service, message, output, streams))
       continue
@@ -179,6 +194,21 @@ async function watch(
     streams.push(stream)
     await stream.ready
     return reply(message.id, { result: { watching: true } })
+  } catch (e) {
+    const { kind, error } = failureOf(e)
+    return reply(message.id, { error: { code: CODE[kind], message: error, data: { kind } } })
+  }
+}
+
+/** The lab's part as this machine has it, and the tunnel ends it holds (MACHINE_OBSERVED). */
+async function observedPart(engine: Engine, message: Partial<RpcRequest>): Promise<string> {
+  try {
+    const request = MachineObservedRequest.safeParse(message.params)
+    if (!request.success) throw new ServiceError('invalid', `malformed ${MACHINE_OBSERVED} request`)
+    const lab = labOf(request.data.lab)
+    const observed = await engine.observe(lab)
+    const result: MachineObserved = { lab: observedLab(lab, observed), tunnels: tunnelEnds(observed) }
+    return reply(message.id, { result })
   } catch (e) {
     const { kind, error } = failureOf(e)
     return reply(message.id, { error: { code: CODE[kind], message: error, data: { kind } } })

@@ -2,6 +2,7 @@
 // the contract's calls: which host of the lab the machine is, and what the machine has.
 import { z } from 'zod'
 import { nodeNameProblem } from '../lab/names.ts'
+import { NodeName, Vlan } from '../lab/schema.ts'
 
 export const MACHINE_HELLO = 'machine.hello'
 
@@ -37,3 +38,27 @@ export const MachineWatch = z.object({
   counters: z.boolean().optional(),
 })
 export type MachineWatch = z.infer<typeof MachineWatch>
+
+/**
+ * The lab's part as the machine has it (`domains --observed` of a lab over machines): what it
+ * observes, as a lab (observedLab), and the tunnel ends it holds, which the engine joins with the
+ * other machines' ends. Read back as input from outside: the lab is parsed with the lab schema.
+ */
+export const MACHINE_OBSERVED = 'machine.observed'
+
+export const MachineObservedRequest = z.object({ lab: z.unknown() })
+
+export const MachineTunnelEnd = z.strictObject({
+  wire: z.string().min(1).max(512),
+  bridge: NodeName,
+  ovs: z.boolean(),
+  vlan: Vlan.optional(),
+  trunk: z.array(Vlan).max(4094).optional(),
+  native: Vlan.optional(),
+})
+
+export const MachineObserved = z.strictObject({
+  lab: z.unknown(),
+  tunnels: z.array(MachineTunnelEnd).max(10_000),
+})
+export type MachineObserved = z.infer<typeof MachineObserved>

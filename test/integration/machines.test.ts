@@ -250,6 +250,17 @@ describe.skipIf(skipReason !== null)('a lab over two machines reached over ssh',
     expect((await calls.planLab({ lab })).ops).toEqual([])
     expect((await calls.statusLab({ lab })).inSync).toBe(true)
 
+    // The domains as the machines have them: each machine's part, joined across the tunnel (VLAN
+    // 100 of ovs1 and of ovs2 are one domain), are the drawing's.
+    const drawn = await calls.domains({ lab })
+    const seen = await calls.domains({ lab, observed: true })
+    expect(seen.disagreements).toEqual([])
+    expect(seen.domains).toEqual(drawn.domains)
+    expect(seen.domains.find((d) => d.members.includes('h1a:eth1'))?.members).toEqual([
+      'h1a:eth1',
+      'h2a:eth1',
+    ])
+
     // The helper is the only program sshd started on either machine.
     for (const i of [1, 2]) {
       const started = await startedBySshd(i)
@@ -285,6 +296,10 @@ describe.skipIf(skipReason !== null)('a lab over two machines reached over ssh',
       expect(reach('h1a', 'h2b')).toBe(false)
       const verifiedText = await runCli(['verify', file])
       expect(verifiedText.stdout).toContain(`${name}: every pair as expected (12 pairs)`)
+
+      const domains = await runCli(['domains', '--observed', file])
+      expect(domains.code, domains.stderr).toBe(0)
+      expect(domains.stdout).toContain('the machine agrees with the drawing')
 
       const again = await runCli(['apply', file])
       expect(again.code, again.stderr).toBe(0)

@@ -1,10 +1,8 @@
 import type { DomainsReply } from '../../../shared/api/contract.ts'
 import { ExitCode } from '../../../shared/api/exit-codes.ts'
-import { domainsReply } from '../../../shared/api/replies.ts'
-import { compareDomains } from '../../../shared/l2/domain-diff.ts'
+import { domainsReply, problemReply } from '../../../shared/api/replies.ts'
 import { broadcastDomains } from '../../../shared/l2/domains.ts'
-import { observedLab } from '../../core/observed-lab.ts'
-import { machineEngine } from '../engine-input.ts'
+import { machineEngine, serviceCall } from '../engine-input.ts'
 import type { CliIo } from '../io.ts'
 import { loadLabArg, printProblems } from '../lab-input.ts'
 
@@ -19,33 +17,31 @@ export async function domainsCommand(
     return ExitCode.invalid
   }
   // --observed: the same computation over the lab as the kernel and OVS have it, and where it
-  // disagrees with the drawing.
-  let lab = loaded.lab
+  // disagrees with the drawing; the service's call, so a lab over machines is read on each machine.
+  let reply: DomainsReply
   if (options.observed) {
     const engine = machineEngine(io, 'domains --observed', 'look')
     if (typeof engine === 'number') return engine
-    lab = observedLab(loaded.lab, await engine.observe(loaded.lab))
-  }
-  const analysis = broadcastDomains(lab)
-  const disagreements = options.observed ? compareDomains(broadcastDomains(loaded.lab), analysis) : null
-  const { domains } = analysis
+    const observed = await serviceCall(io, 'domains --observed', engine, 'domains', {
+      lab: loaded.lab,
+      observed: true,
+    })
+    if (typeof observed === 'number') return observed
+    // The problems said are the file's own, as without --observed.
+    reply = { ...observed, problems: loaded.problems.map(problemReply) }
+  } else reply = domainsReply(broadcastDomains(loaded.lab), loaded.problems)
   if (options.json) {
-    const reply: DomainsReply = {
-      ...domainsReply(analysis, loaded.problems),
-      ...(disagreements
-        ? { disagreements: disagreements.map((d) => ({ ...d, members: [...d.members] })) }
-        : {}),
-    }
     io.stdout(`${JSON.stringify(reply)}\n`)
     return ExitCode.ok
   }
   printProblems(io, loaded.problems)
-  for (const d of domains) {
+  for (const d of reply.domains) {
     const vlan = d.vlan === null ? 'untagged' : `VLAN ${d.vlan}`
-    const hosts = d.hostAddresses.map((h) => `${h.node} ${h.address.text}`)
+    const hosts = d.hostAddresses.map((h) => `${h.node} ${h.address}`)
     io.stdout(`${d.id}  (${vlan}, via ${d.bridges.join(', ')})\n`)
     for (const m of [...d.members, ...hosts]) io.stdout(`  ${m}\n`)
   }
+  const { disagreements } = reply
   if (disagreements?.length === 0) io.stdout('the machine agrees with the drawing\n')
   else if (disagreements) {
     io.stdout('where the machine disagrees with the drawing:\n')

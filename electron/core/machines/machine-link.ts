@@ -7,9 +7,18 @@ import { mkdirSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { createInterface } from 'node:readline'
 import { type ApiCall, type ApiReply, type ApiRequest, api, ErrorKind } from '../../../shared/api/contract.ts'
-import { MACHINE_HELLO, MACHINE_WATCH, MachineFacts, type MachineWatch } from '../../../shared/api/machine.ts'
+import {
+  MACHINE_HELLO,
+  MACHINE_OBSERVED,
+  MACHINE_WATCH,
+  MachineFacts,
+  MachineObserved,
+  type MachineWatch,
+} from '../../../shared/api/machine.ts'
+import { Lab } from '../../../shared/lab/schema.ts'
 import type { SshDestination } from '../../../shared/lab/ssh.ts'
 import { ServiceError } from '../calls.ts'
+import type { TunnelEnd } from '../observed-lab.ts'
 import { CONTROL_DIR, HELPER_COMMAND, INSTALL_COMMAND, knownHostsOf, sshArgv } from './ssh-argv.ts'
 
 export interface MachineLinkOptions {
@@ -195,6 +204,16 @@ export class MachineLink {
     if (!reply.success)
       throw new ServiceError('failed', `${this.label}: its ${method} reply does not fit the contract`)
     return reply.data as ApiReply<C>
+  }
+
+  /** The lab's part as the machine has it, as a lab, and the tunnel ends it holds; both checked. */
+  async observed(lab: Lab): Promise<{ lab: Lab; tunnels: TunnelEnd[] }> {
+    if (!this.child) await this.open()
+    const reply = MachineObserved.safeParse(await this.send(MACHINE_OBSERVED, { lab }))
+    const part = reply.success ? Lab.safeParse(reply.data.lab) : null
+    if (!reply.success || !part?.success)
+      throw new ServiceError('failed', `${this.label}: its observed lab does not fit the lab schema`)
+    return { lab: part.data, tunnels: reply.data.tunnels }
   }
 
   /**

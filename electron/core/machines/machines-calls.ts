@@ -11,9 +11,13 @@ import {
   type VerifyReply,
 } from '../../../shared/api/contract.ts'
 import { MACHINE_PROGRESS } from '../../../shared/api/machine.ts'
+import { domainsReply } from '../../../shared/api/replies.ts'
+import { compareDomains } from '../../../shared/l2/domain-diff.ts'
+import { broadcastDomains } from '../../../shared/l2/domains.ts'
 import type { Lab } from '../../../shared/lab/schema.ts'
 import { sshDestination } from '../../../shared/lab/ssh.ts'
 import { type EngineCalls, labOf, type ProgressEvent as Progress, ServiceError } from '../calls.ts'
+import { joinObservedLabs } from '../observed-lab.ts'
 import { MachineLink, type MachineLinkOptions } from './machine-link.ts'
 
 /** The hosts of a lab that are machines reached over ssh. */
@@ -149,9 +153,15 @@ export function machinesCalls(
     ...local,
     domains: async (request) => {
       const lab = labOf(request.lab)
-      if (machinesOf(lab).length > 0 && request.observed)
-        throw new ServiceError('capability', 'domains --observed of a lab over machines is not read yet')
-      return local.domains(request)
+      if (machinesOf(lab).length === 0 || !request.observed) return local.domains(request)
+      // Each machine's part as it has it, joined across the VXLAN wires between them.
+      const parts = await all(lab, (link) => link.observed(lab))
+      const analysis = broadcastDomains(joinObservedLabs(lab.name, [...parts.values()]))
+      const disagreements = compareDomains(broadcastDomains(lab), analysis).map((d) => ({
+        ...d,
+        members: [...d.members],
+      }))
+      return { ...domainsReply(analysis, analysis.problems), disagreements }
     },
     planLab: async (request) => {
       const lab = labOf(request.lab)
