@@ -1,11 +1,13 @@
 // Traffic at a glance: a thin mark that runs along a link while it carries traffic (the counters
 // event's rx/tx rates, sampled once a second by watch), faster the busier it is. One SVG layer of
 // its own, re-rendered only when a link's activity level changes, never per frame: the motion is a
-// CSS animation of the dashes, so a 1,000-node lab pays for the busy links alone.
+// CSS animation of the dashes, so a 1,000-node lab pays for the busy links alone. Drawn with the links,
+// under the nodes and the link labels: a label's opaque box interrupts the dashes, never the reverse
+// (in the layer over the nodes, marks that appear after the labels were drawn across them).
 import { memo } from 'react'
 import { liveLinkId, useLive } from '../live/store.ts'
 import type { LabEdgeData } from './edges.tsx'
-import { OverNodes } from './layers.tsx'
+import { UnderNodes } from './layers.tsx'
 
 /** Bytes per second (rx + tx) from which a link counts as busy, and the next two steps. */
 export const ACTIVITY_LEVELS = [100, 10_000, 1_000_000] as const
@@ -42,7 +44,7 @@ function ActivityMarksView({ links }: { links: readonly LabEdgeData[] }) {
   )
   if (busy === '') return null
   return (
-    <OverNodes>
+    <UnderNodes>
       <svg className="activity-marks" aria-hidden="true">
         {busy.split(',').map((part) => {
           const [index, level] = part.split(':').map(Number)
@@ -60,7 +62,7 @@ function ActivityMarksView({ links }: { links: readonly LabEdgeData[] }) {
           )
         })}
       </svg>
-    </OverNodes>
+    </UnderNodes>
   )
 }
 

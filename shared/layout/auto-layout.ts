@@ -101,6 +101,17 @@ function hubHost(lab: Lab): string | null {
   return null
 }
 
+/** Between frames side by side: room for the chips of the widest wire between two hosts. */
+function rowGap(lab: Lab): number {
+  let gap = HOST_GAP
+  for (const link of lab.links ?? []) {
+    if ('guest' in link) continue
+    const [a, b] = link.between.map((n) => nodeHost(lab.nodes[n] ?? {}))
+    if (a !== b) gap = Math.max(gap, labelSize(link).width + 24)
+  }
+  return gap
+}
+
 /** Between the hub's frame and the row of frames below it: room for the wires' VLAN chips. */
 const HUB_GAP = 72
 
@@ -199,7 +210,7 @@ export async function autoLayout(lab: Lab, options: LayoutOptions = {}): Promise
       // No edges at this level: the groups form one layer, a row, in the order given.
       'elk.algorithm': 'layered',
       'elk.direction': 'DOWN',
-      'elk.spacing.nodeNode': String(HOST_GAP),
+      'elk.spacing.nodeNode': String(rowGap(lab)),
       'elk.layered.considerModelOrder.strategy': 'NODES_AND_EDGES',
       'elk.layered.crossingMinimization.forceNodeModelOrder': 'true',
       'elk.separateConnectedComponents': 'false',
@@ -238,10 +249,17 @@ function guestRows(lab: Lab, names: readonly string[]): Map<string, string[]> {
     if ('guest' in link) legs.set(link.guest, [...(legs.get(link.guest) ?? []), link.to])
     else for (const end of link.between) wired.add(end)
   }
+  // A guest not linked yet (an exercise's start, a node just dropped) waits under its host's first
+  // bridge, in the row its link will most likely join, not in a column of its own.
+  const firstBridge = new Map<string, string>()
+  for (const name of names)
+    if (RANK[lab.nodes[name]!.kind] === 1 && !firstBridge.has(nodeHost(lab.nodes[name]!)))
+      firstBridge.set(nodeHost(lab.nodes[name]!), name)
   const rows = new Map<string, string[]>()
   for (const name of names) {
     const node = lab.nodes[name]!
-    const to = legs.get(name)
+    const bridge = firstBridge.get(nodeHost(node))
+    const to = legs.get(name) ?? (bridge !== undefined && !wired.has(name) ? [bridge] : undefined)
     if (RANK[node.kind] !== 2 || !to || wired.has(name)) continue
     const sameHostBridges = to.every(
       (b) => RANK[lab.nodes[b]?.kind ?? ''] === 1 && nodeHost(lab.nodes[b]!) === nodeHost(node),

@@ -12,7 +12,7 @@ import { type RunningServer, serve } from '../../electron/serve/server.ts'
 import { loadLab } from '../../shared/lab/load.ts'
 import { missingLabHost } from '../integration/support/lab-host.ts'
 import { launchChromium } from '../support/chromium.ts'
-import { pairsOverlapping, rects } from '../support/dom-rects.ts'
+import { outside, pairsOverlapping, rects } from '../support/dom-rects.ts'
 import { scenariosDir } from '../support/scenarios.ts'
 
 const skipReason = await missingLabHost(['chromium'])
@@ -21,10 +21,10 @@ const rendererDir = join(root, 'dist', 'renderer')
 const examplesDir = join(root, 'examples')
 const shots = join(root, 'test-results', 'canvas')
 
-/** Every example lab, by file name (examples/ first; the seed scenarios where it has none). */
+/** Every example lab, by file name (examples/ and its exercises first; the seed scenarios where it has none). */
 function exampleLabs(): Map<string, string> {
   const labs = new Map<string, string>()
-  for (const dir of [examplesDir, scenariosDir])
+  for (const dir of [examplesDir, join(examplesDir, 'exercises'), scenariosDir])
     if (existsSync(dir))
       for (const file of readdirSync(dir).sort())
         if (file.endsWith('.yaml') && !labs.has(file)) labs.set(file, join(dir, file))
@@ -202,14 +202,17 @@ describe.skipIf(skipReason !== null)('a lab opened on the canvas', () => {
     for (const [file, path] of labs) {
       await openLab(page, path)
       await page.screenshot({ path: join(shots, file.replace(/\.yaml$/, '.png')) })
-      // Every example reads as cleanly as the three-host lab.
+      // Every example reads as cleanly as the three-host lab: all of it in view, nothing on anything.
+      const canvas = (await page.locator('.react-flow__pane').boundingBox())!
       const nodes = await rects(page, '[data-node-id]', 'data-node-id')
+      expect([file, outside(nodes, canvas)]).toEqual([file, []])
       const texts = [
         ...(await rects(page, '[data-link-label]', 'data-link-label')),
         ...(await rects(page, '[data-link-chip]', 'data-link-chip')),
       ]
       expect([file, pairsOverlapping(nodes, nodes)]).toEqual([file, []])
       expect([file, pairsOverlapping(texts, [...texts, ...nodes])]).toEqual([file, []])
+      expect([file, outside(texts, canvas)]).toEqual([file, []])
     }
   })
 })

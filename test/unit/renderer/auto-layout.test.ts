@@ -1,17 +1,20 @@
 // The first picture of a lab opened without positions: hosts as frames side by side (a hub host
 // above the hosts it joins), bridges above their guests, nothing on top of anything; nodes the user placed stay put.
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { loadLab } from '../../../shared/lab/load.ts'
 import type { Lab } from '../../../shared/lab/schema.ts'
 import { autoLayout } from '../../../shared/layout/auto-layout.ts'
 import {
   type Box,
+  labelSize,
   labNodeSizes,
   linkGeometry,
   overlaps,
   type Point,
 } from '../../../shared/layout/geometry.ts'
-import { readScenario } from '../../support/scenarios.ts'
+import { scenariosDir as examples, readScenario } from '../../support/scenarios.ts'
 
 const boxesOf = (lab: Lab) => {
   const sizes = labNodeSizes(lab)
@@ -82,6 +85,22 @@ describe('auto-layout', () => {
         .map(([n]) => `${shape.id} × ${n}`)
     })
     expect(crossed).toEqual([])
+  }, 60_000)
+
+  it("puts guests not linked yet in a row under their host's bridge, and leaves room for the wire between hosts", async () => {
+    const start = loadLab(readFileSync(join(examples, 'exercises', '1-build-single-host-vlan.yaml'), 'utf8'))
+      .lab!
+    const { layout } = await autoLayout(start)
+    const guests = ['test1', 'test2', 'test3', 'test4']
+    expect(new Set(guests.map((g) => layout![g]!.y)).size).toBe(1)
+    expect(layout!.ovs0!.y).toBeLessThan(layout!.test1!.y)
+    // two-machines: the wire's chips and "vxlan 42" fit between the two frames.
+    const two = loadLab(readScenario('two-machines-vlan.yaml')).lab!
+    const boxes = boxesOf(await autoLayout(two))
+    const m1 = span(boxes, ['ovs1', 'h1a', 'h1b'])
+    const m2 = span(boxes, ['ovs2', 'h2a', 'h2b'])
+    const wire = two.links!.find((l) => 'between' in l)!
+    expect(m2.left - m1.right).toBeGreaterThan(labelSize(wire).width + 2 * 14)
   }, 60_000)
 
   it('keeps the nodes it is told to keep and lays out the rest around them', async () => {
