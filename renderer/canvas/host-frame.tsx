@@ -25,16 +25,13 @@ function HostFrameView({ data }: NodeProps & { data: HostFrameData }) {
         <span className="host-kind">
           {data.machine === undefined ? 'simulated host' : `machine ${data.machine}`}
         </span>
-        {reach && (
-          <span
-            className={`machine-reach ${reach.reachable ? 'reachable' : 'unreachable'}`}
-            title={reach.why}
-          >
-            <span className="dot" aria-hidden="true" />
-            {reach.reachable ? 'reachable' : `unreachable: ${shortWhy(reach.why)}`}
-          </span>
-        )}
       </span>
+      {reach && (
+        <span className={`machine-reach ${reach.reachable ? 'reachable' : 'unreachable'}`} title={reach.why}>
+          <span className="dot" aria-hidden="true" />
+          {reach.reachable ? 'reachable' : `unreachable: ${shortWhy(reach.why)}`}
+        </span>
+      )}
     </div>
   )
 }
@@ -43,7 +40,14 @@ function HostFrameView({ data }: NodeProps & { data: HostFrameData }) {
 export function shortWhy(why: string | undefined): string {
   if (!why) return 'no answer'
   const ssh = /\(ssh exit ([^)]*)\)/.exec(why)?.[1]
-  const text = ssh === undefined ? why : ssh.includes(': ') ? ssh.split(': ').at(-1)! : `ssh exit ${ssh}`
+  const text =
+    ssh === undefined
+      ? why
+      : ssh.includes(': ')
+        ? ssh.split(': ').at(-1)!
+        : ssh === '255'
+          ? 'connection lost'
+          : `ssh exit ${ssh}`
   return text.length > 60 ? `${text.slice(0, 57)}…` : text
 }
 

@@ -47,11 +47,10 @@ export class MachineLink {
   private nextId = 1
   private stderr = ''
   private exited: Promise<number | null> = Promise.resolve(null)
-  /** Hears the helper's notifications (requests without id): a watch's events. */
-  private notified: ((method: string, params: unknown) => void) | null = null
   facts: MachineFacts | null = null
   /** Hears the helper's notifications (JSON-RPC lines without id): its params are not checked yet. */
   onNotice: ((method: string, params: unknown) => void) | null = null
+  private opening: Promise<MachineFacts> | null = null
 
   constructor(
     readonly machine: string,
@@ -64,12 +63,24 @@ export class MachineLink {
     return `machine ${this.machine} (${this.dest.user}@${this.dest.host}${this.dest.port === 22 ? '' : `:${this.dest.port}`})`
   }
 
+  /** Open and past its hello: calls can be sent. */
   get alive(): boolean {
-    return this.child !== null
+    return this.child !== null && this.opening === null
   }
 
-  /** Connects, puts the current helper there if needed, and learns what the machine has. */
-  async open(): Promise<MachineFacts> {
+  /**
+   * Connects, puts the current helper there if needed, and learns what the machine has. Callers
+   * that come while it opens (the editor reads status while an apply plans) wait for the same
+   * opening: two at once would both start a helper and copy it, and one would be cut off.
+   */
+  open(): Promise<MachineFacts> {
+    this.opening ??= this.openNow().finally(() => {
+      this.opening = null
+    })
+    return this.opening
+  }
+
+  private async openNow(): Promise<MachineFacts> {
     const bundle = await readFile(this.options.bundle).catch(() => {
       throw new ServiceError(
         'capability',
@@ -169,7 +180,6 @@ export class MachineLink {
       return // not a reply: the helper answers in JSON lines only
     }
     if (message.id === undefined && typeof message.method === 'string') {
-      this.notified?.(message.method, message.params)
       this.onNotice?.(message.method, message.params)
       return
     }
@@ -199,7 +209,7 @@ export class MachineLink {
 
   /** One of the contract's calls, answered by this machine's engine; the reply checked. */
   async call<C extends ApiCall>(method: C, params: ApiRequest<C>): Promise<ApiReply<C>> {
-    if (!this.child) await this.open()
+    if (!this.alive) await this.open()
     const reply = api[method].res.safeParse(await this.send(method, params))
     if (!reply.success)
       throw new ServiceError('failed', `${this.label}: its ${method} reply does not fit the contract`)
@@ -225,8 +235,8 @@ export class MachineLink {
     params: MachineWatch,
     heard: (method: string, params: unknown) => void,
   ): Promise<{ ended: Promise<ServiceError> }> {
-    if (!this.child) await this.open()
-    this.notified = heard
+    if (!this.alive) await this.open()
+    this.onNotice = heard
     const ended = this.exited.then((code) => this.unreachable(code, 'watching'))
     await this.send(MACHINE_WATCH, params)
     return { ended }
@@ -238,7 +248,7 @@ export class MachineLink {
    */
   async end(graceMs = 2000): Promise<void> {
     const child = this.child
-    this.notified = null
+    this.onNotice = null
     if (!child) return
     const exited = this.exited
     this.close()

@@ -81,6 +81,8 @@ export class MachinesWatcher extends EventEmitter<{ event: [WatchEvent] }> {
   private readonly links = new Map<string, MachineLink>()
   private readonly retries = new Map<string, NodeJS.Timeout>()
   private readonly failures = new Map<string, number>()
+  /** Why each unreachable machine was last said to be. */
+  private readonly why = new Map<string, string>()
   private stopped = false
 
   constructor(
@@ -118,6 +120,7 @@ export class MachinesWatcher extends EventEmitter<{ event: [WatchEvent] }> {
     try {
       await link.open()
       if (this.stopped) return void link.end()
+      this.why.delete(machine)
       this.emit('event', { type: 'machine', at: Date.now(), machine, reachable: true })
       ;({ ended } = await link.watch(
         {
@@ -146,8 +149,12 @@ export class MachinesWatcher extends EventEmitter<{ event: [WatchEvent] }> {
     const why = error instanceof Error ? error.message : String(error)
     const failures = (this.failures.get(machine) ?? 0) + 1
     this.failures.set(machine, failures)
-    if (failures === 1) {
+    // Said again only when the reason changed (lost, then refused while it stays down).
+    if (this.why.get(machine) !== why) {
+      this.why.set(machine, why)
       this.emit('event', { type: 'machine', at: Date.now(), machine, reachable: false, why })
+    }
+    if (failures === 1) {
       for (const id of this.held.get(machine)?.links ?? [])
         this.merge(machine, { id, state: 'missing', reasons: [`machine ${machine} is unreachable`] })
     }
