@@ -5,10 +5,12 @@
 // again makes it reachable, with its links reported again; stopping the stream leaves no helper and
 // no ssh session. The rig's names are fixed: the file holds the rig (holdRig) throughout.
 import { readFileSync } from 'node:fs'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { execa } from 'execa'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { parse } from 'yaml'
+import { parse, stringify } from 'yaml'
 import { createEngine } from '../../electron/core/create-engine.ts'
 import { engineService, type LiveStream } from '../../electron/core/service.ts'
 import type { WatchEvent } from '../../shared/api/contract.ts'
@@ -131,6 +133,35 @@ describe.skipIf(skipReason !== null)('live state of a lab over two machines', ()
     await expect
       .poll(() => m2Links.map((id) => lastState(back).get(id)), { timeout: 20_000 })
       .toEqual(['up', 'up', 'up'])
+  })
+
+  it('patchbay watch --json of the lab file streams both machines and every link, and stops on SIGTERM', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'patchbay-machines-live-'))
+    const file = join(dir, 'lab.yaml')
+    await writeFile(file, stringify(lab))
+    const watch = execa('node', [join(ROOT, 'bin', 'patchbay.js'), 'watch', file, '--json'], {
+      cwd: ROOT,
+      reject: false,
+      stdin: 'ignore',
+    })
+    const lines: WatchEvent[] = []
+    watch.stdout!.on('data', (b: Buffer) => {
+      for (const line of b.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(line))
+    })
+    try {
+      await expect
+        .poll(() => lines.filter((e) => e.type === 'link' && e.link.state === 'up').length, {
+          timeout: 30_000,
+        })
+        .toBe(ids.length)
+      expect(
+        lines.flatMap((e) => (e.type === 'machine' ? [`${e.machine} ${e.reachable}`] : [])).sort(),
+      ).toEqual(['m1 true', 'm2 true'])
+    } finally {
+      watch.kill('SIGTERM')
+      await rm(dir, { recursive: true, force: true })
+    }
+    expect((await watch).exitCode).toBe(0)
   })
 
   it('stopping the stream ends every machine watcher: no helper, no ssh session left', async () => {
