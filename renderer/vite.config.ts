@@ -17,5 +17,7 @@ export default defineConfig({
   server: toServe
     ? { host: '127.0.0.1', port: 5173, proxy: { '/api': toServe, '/ws': { ...toServe, ws: true } } }
     : {},
+  // The layout's worker imports ELK lazily: an ES module worker, since code split chunks need one.
+  worker: { format: 'es' },
   build: { outDir: join(here, '..', 'dist', 'renderer'), emptyOutDir: true, chunkSizeWarningLimit: 2000 },
 })

@@ -17,7 +17,6 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { describeNetem } from '../../shared/lab/netem.ts'
 import { linkIds, nodeHost } from '../../shared/lab/normalize.ts'
 import { isGuestPair, type NodeKind } from '../../shared/lab/schema.ts'
-import { warmUpLayout } from '../../shared/layout/auto-layout.ts'
 import {
   type Box,
   CHIP_HEIGHT,
@@ -35,6 +34,7 @@ import { addHost, addNode, connect, deleteSelection, moveNodes, placeOnHost } fr
 import { settleOpened } from '../document/layout-actions.ts'
 import { useLinkKeys } from '../document/link-keys.ts'
 import { useDocument } from '../document/use-document.ts'
+import { warmUpOpening } from '../document/warm-up.ts'
 import { useUi } from '../ui/store.ts'
 import { pickGuest } from '../understand/actions.ts'
 import { PathCard } from '../understand/path-card.tsx'
@@ -74,7 +74,7 @@ export function Canvas() {
   // biome-ignore lint/correctness/useExhaustiveDependencies: runs once per opened lab, by design
   const [settled, setSettled] = useState(-1)
   useEffect(() => {
-    warmUpLayout()
+    warmUpOpening()
     void settleOpened().then(() => setSettled(opened))
   }, [opened])
   // Fitted to what is drawn (labels stick out of node boxes), clear of the legend and controls.

@@ -6,6 +6,7 @@ import type { Lab } from '../../shared/lab/schema.ts'
 import { ApiFailure, type Client } from '../api/client.ts'
 import { useUi } from '../ui/store.ts'
 import { useFile } from './file.ts'
+import { loadLaidOut } from './layout-actions.ts'
 import { useDocument } from './use-document.ts'
 
 const problemLine = (p: ProblemReply) =>
@@ -36,8 +37,9 @@ export async function openFile(client: Client, path: string | undefined): Promis
       })
       return false
     }
-    const lab = opened.lab as Lab
-    useDocument.getState().load(lab)
+    const lab = await loadLaidOut(opened.lab as Lab)
+    // Another lab was opened meanwhile: it is the document now.
+    if (lab === null) return false
     useFile.getState().opened(opened.path, opened.version, lab)
     return true
   } catch (e) {
@@ -58,8 +60,7 @@ export async function openStartingFile(client: Client): Promise<void> {
   // Named but not there yet (or unreadable): a new lab, saved under that name.
   const name = (files.opened.split('/').at(-1) ?? 'lab').replace(/\.ya?ml$/, '').toLowerCase()
   const lab: Lab = { patchbay: 1, name: name.replace(/[^a-z0-9-]/g, '-') || 'lab', nodes: {}, links: [] }
-  useDocument.getState().load(lab)
-  useFile.getState().opened(files.opened, null, lab)
+  if (await loadLaidOut(lab)) useFile.getState().opened(files.opened, null, lab)
 }
 
 /** What the editor says while it shows this machine: nothing may change until it is a file. */
@@ -73,8 +74,8 @@ export async function openMachine(client: Client): Promise<boolean> {
   if (!mayDiscard()) return false
   try {
     const found = await client.call('discoverMachine', {})
-    const lab = found.lab as Lab
-    useDocument.getState().load(lab, MACHINE_READ_ONLY)
+    const lab = await loadLaidOut(found.lab as Lab, MACHINE_READ_ONLY)
+    if (lab === null) return false
     useFile.getState().opened(null, null, lab)
     useUi.getState().show({
       kind: 'text',
@@ -88,11 +89,18 @@ export async function openMachine(client: Client): Promise<boolean> {
   }
 }
 
-export function newFile(): void {
+export async function newFile(): Promise<void> {
   if (!mayDiscard()) return
   const lab: Lab = { patchbay: 1, name: 'new-lab', nodes: {}, links: [] }
-  useDocument.getState().load(lab)
-  useFile.getState().opened(null, null, lab)
+  if (await loadLaidOut(lab)) useFile.getState().opened(null, null, lab)
+}
+
+/** A lab read into the page (the file input): it has no file to save back into until Save As. */
+export async function openCopy(lab: Lab): Promise<boolean> {
+  const laid = await loadLaidOut(lab)
+  if (laid === null) return false
+  useFile.getState().opened(null, null, laid)
+  return true
 }
 
 /** Open…: a native dialog where there is one, else a file the server offers (serve --dir). */

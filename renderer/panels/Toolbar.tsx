@@ -5,7 +5,7 @@ import type { Lab } from '../../shared/lab/schema.ts'
 import { labPicture } from '../../shared/picture/picture.ts'
 import { ApiFailure, type Client } from '../api/client.ts'
 import { useFile } from '../document/file.ts'
-import { newFile, openChosen, openMachine, saveFile, saveFileAs } from '../document/file-actions.ts'
+import { newFile, openChosen, openCopy, openMachine, saveFile, saveFileAs } from '../document/file-actions.ts'
 import { layoutDocument } from '../document/layout-actions.ts'
 import { useDocument } from '../document/use-document.ts'
 import { stopWatching } from '../live/watching.ts'
@@ -23,7 +23,7 @@ async function exportPicture(lab: Lab): Promise<void> {
 }
 
 export function Toolbar({ client }: { client: Client }) {
-  const { lab, load, undo, redo, past, future, change, endGesture, readOnly } = useDocument()
+  const { lab, undo, redo, past, future, change, endGesture, readOnly } = useDocument()
   const { busy, setBusy, show, paintVlan, setPaint, showDomains, toggleDomains, toggleHelp } = useUi()
   const file = useRef<HTMLInputElement>(null)
   const offered = useFile((s) => s.offered)
@@ -89,9 +89,7 @@ export function Toolbar({ client }: { client: Client }) {
           const text = await e.target.files?.[0]?.text()
           const loaded = text !== undefined ? loadLab(text, e.target.files?.[0]?.name) : null
           if (loaded?.lab) {
-            load(loaded.lab)
-            useFile.getState().opened(null, null, loaded.lab)
-            void refreshMachine(client)
+            if (await openCopy(loaded.lab)) void refreshMachine(client)
           } else if (loaded)
             show({
               kind: 'text',

@@ -19,7 +19,7 @@ type ElkNode = {
 }
 type ElkCtor = new () => { layout(graph: ElkNode): Promise<ElkNode> }
 
-/** ELK is big: loaded the first time a layout is asked for, not with the editor. */
+/** ELK is big: loaded the first time a layout is asked for (in the editor: in its worker, layout-thread.ts). */
 async function loadElk() {
   const module = (await import('elkjs/lib/elk.bundled.js')) as unknown as {
     default: ElkCtor | { default: ElkCtor }
@@ -29,11 +29,6 @@ async function loadElk() {
   return new Elk()
 }
 let elk: Promise<InstanceType<ElkCtor>> | null = null
-
-/** Starts loading ELK while the user looks at the canvas, so the first layout does not wait for it. */
-export function warmUpLayout(): void {
-  elk ??= loadElk()
-}
 
 /** Room inside a host frame around its nodes; the frame drawn on the canvas uses the same. */
 export const FRAME_PAD = { top: 38, side: 14, bottom: 16 }

@@ -1,0 +1,93 @@
+// Opening a 200-node lab without positions (the bench's open200 lab), in Chromium against a real
+// `serve`: ELK runs in the layout's worker, not in the page, and the canvas draws each node once,
+// where the layout put it, never first in the waiting grid (that drawing was a third of the open).
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createEngine } from '../../electron/core/create-engine.ts'
+import { engineService } from '../../electron/core/service.ts'
+import { type RunningServer, serve } from '../../electron/serve/server.ts'
+import { saveLab } from '../../shared/lab/save.ts'
+import { bigLab } from '../bench/labs.ts'
+import { missingLabHost } from '../integration/support/lab-host.ts'
+import { launchChromium } from '../support/chromium.ts'
+
+const skipReason = await missingLabHost(['chromium'])
+const rendererDir = join(import.meta.dirname, '..', '..', 'dist', 'renderer')
+
+describe.skipIf(skipReason !== null)('a 200-node lab opened without positions', () => {
+  let server: RunningServer
+  let browser: Browser
+  let page: Page
+  let dir: string
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'patchbay-open-big-'))
+    server = await serve({
+      service: engineService(createEngine({ stateDir: join(dir, 'state') })),
+      staticDir: rendererDir,
+    })
+    browser = await launchChromium()
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } })
+    await page.goto(server.url)
+    await page.waitForSelector('.canvas[data-settled="true"] [data-node-id]')
+  })
+
+  afterAll(async () => {
+    await browser?.close()
+    await server?.close()
+    if (dir) rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('is laid out in the worker and drawn once, every node where the layout put it', async () => {
+    const lab = bigLab(20, 180, 'open-big')
+    delete lab.layout
+    const file = join(dir, 'open-200.yaml')
+    writeFileSync(file, saveLab(lab))
+    // Where each node was first drawn on the canvas (React Flow's translate, in lab coordinates).
+    await page.evaluate(`(() => {
+      window.__firstDrawn = {}
+      const note = (el) => {
+        const id = el.getAttribute('data-node-id')
+        const wrapper = el.closest('.react-flow__node')
+        if (id && wrapper && !(id in window.__firstDrawn)) window.__firstDrawn[id] = wrapper.style.transform
+      }
+      new MutationObserver((records) => {
+        for (const r of records)
+          for (const added of r.addedNodes)
+            if (added instanceof Element) {
+              if (added.matches('[data-node-id]')) note(added)
+              for (const el of added.querySelectorAll('[data-node-id]')) note(el)
+            }
+      }).observe(document.querySelector('.canvas'), { childList: true, subtree: true })
+      return true
+    })()`)
+    await page.locator('input[type=file]').setInputFiles(file)
+    await page.waitForSelector('[data-node-id="g179"]', { state: 'attached' })
+    await page.waitForSelector('.canvas[data-settled="true"]')
+
+    const drawn = (await page.evaluate(`(() => {
+      const now = {}
+      for (const el of document.querySelectorAll('[data-node-id]'))
+        now[el.getAttribute('data-node-id')] = el.closest('.react-flow__node').style.transform
+      return { first: window.__firstDrawn, now }
+    })()`)) as { first: Record<string, string>; now: Record<string, string> }
+    const names = Object.keys(lab.nodes)
+    expect(names.filter((n) => !drawn.now[n])).toEqual([])
+    expect(names.filter((n) => drawn.first[n] !== drawn.now[n])).toEqual([])
+    // Laid out, not in the waiting grid: guests below their bridge.
+    const y = (n: string) => Number(/translate\([^,]+,\s*([-\d.]+)px\)/.exec(drawn.now[n]!)?.[1])
+    expect(y('g0')).toBeGreaterThan(y('s0'))
+    // ELK ran in its worker (started, and rehearsed, when the editor came up).
+    expect(
+      page
+        .workers()
+        .map((w) => w.url())
+        .filter((u) => u.includes('layout-worker')),
+    ).toHaveLength(1)
+    // Opening is part of the file as it is: not an unsaved change.
+    expect(await page.title()).not.toMatch(/^●/)
+  }, 60_000)
+})
