@@ -8,7 +8,8 @@
 # its own Open vSwitch (ovsdb-server and ovs-vswitchd) and its own patchbay state. An sshd listens on
 # 10.250.0.(10+I) on its eth0; all eth0s hang on the host bridge pbm0 (10.250.0.1). Root logs in
 # with /root/.ssh/patchbay-machines only; the machines' host keys are in
-# /root/.ssh/patchbay-machines.known_hosts, which labs name as their known-hosts file.
+# /root/.ssh/patchbay-machines.known_hosts, which labs name as their known-hosts file. Each sshd
+# records every command it is asked to run in /run/patchbay-machines/mI/commands.log.
 set -euo pipefail
 
 BRIDGE=pbm0
@@ -103,7 +104,18 @@ PermitTunnel no
 PermitUserEnvironment no
 LogLevel VERBOSE
 MaxSessions 64
+ForceCommand $d/gate
 EOF
+  # Every command a client asks the machine to run is recorded (NUL-terminated, in commands.log:
+  # tests read what reached the far side) and then run as sshd itself runs it, through root's
+  # login shell. It records; it refuses nothing.
+  cat >"$d/gate" <<'EOF'
+#!/bin/bash
+printf '%s\0' "${SSH_ORIGINAL_COMMAND-}" >>"${0%/*}/commands.log"
+if [ -n "${SSH_ORIGINAL_COMMAND-}" ]; then exec "${SHELL:-/bin/sh}" -c "$SSH_ORIGINAL_COMMAND"; fi
+exec "${SHELL:-/bin/sh}" -l
+EOF
+  chmod 0755 "$d/gate"
 }
 
 up() {

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parse, stringify } from 'yaml'
 import { createEngine } from '../../electron/core/create-engine.ts'
 import { MachineLink } from '../../electron/core/machines/machine-link.ts'
-import { HELPER_COMMAND, REMOTE_HELPER } from '../../electron/core/machines/ssh-argv.ts'
+import { HELPER_COMMAND, INSTALL_COMMAND, REMOTE_HELPER } from '../../electron/core/machines/ssh-argv.ts'
 import { engineService } from '../../electron/core/service.ts'
 import type { ApplyReply, PlanReply, VerifyReply } from '../../shared/api/contract.ts'
 import { runCli } from '../support/cli.ts'
@@ -65,11 +65,29 @@ async function startedBySshdPids(i: number): Promise<{ pid: number; args: string
     .map((r) => ({ pid: Number(r.pid), args: r.args }))
 }
 
-/** The one helper running on machine I (started by its sshd), by pid. */
+/**
+ * Every command a client asked machine I's sshd to run, in order: the rig's ForceCommand records
+ * each (build/ssh-machines.sh) before it runs it through root's login shell, as sshd does.
+ */
+async function commandsAsked(i: number): Promise<string[]> {
+  const log = `/run/patchbay-machines/m${i}/commands.log`
+  return existsSync(log) ? readFileSync(log, 'utf8').split('\0').slice(0, -1) : []
+}
+
+/**
+ * The one helper running on machine I, by pid. A helper whose caller let go of it (another
+ * service closed) ends on its own a moment later: it is waited for, a while.
+ */
 async function helperOn(i: number): Promise<number> {
-  const helpers = (await startedBySshdPids(i)).filter((p) => p.args === HELPER_COMMAND)
-  expect(helpers, `helpers on m${i}`).toHaveLength(1)
-  return helpers[0]!.pid
+  const until = Date.now() + 15_000
+  for (;;) {
+    const helpers = (await startedBySshdPids(i)).filter((p) => p.args === HELPER_COMMAND)
+    if (helpers.length === 1 || Date.now() > until) {
+      expect(helpers, `helpers on m${i}`).toHaveLength(1)
+      return helpers[0]!.pid
+    }
+    await new Promise((r) => setTimeout(r, 100))
+  }
 }
 
 /** Until process PID has ended (a helper winding up after its caller went). */
@@ -140,6 +158,8 @@ describe.skipIf(skipReason !== null)('the machine rig', () => {
         command,
       ])
     expect((await ssh('10.250.0.12', 'ip -4 -o addr show dev eth0')).stdout).toContain('10.250.0.12/24')
+    // sshd records what it was asked to run, and runs it.
+    expect(await commandsAsked(2)).toEqual(['ip -4 -o addr show dev eth0'])
     // Its own /run/netns: a namespace made in m1 is not seen on m2 nor on this host.
     await onMachine(1, ['ip', 'netns', 'add', 'rigcheck'])
     expect(await onMachine(1, ['ip', 'netns', 'list'])).toContain('rigcheck')
@@ -210,6 +230,7 @@ describe.skipIf(skipReason !== null)('a lab over two machines reached over ssh',
     for (const i of [1, 2]) {
       const log = readFileSync(`/run/patchbay-machines/m${i}/sshd.log`, 'utf8')
       expect(log).not.toContain('Accepted publickey')
+      expect(await commandsAsked(i)).toEqual([])
     }
   })
 
@@ -321,6 +342,114 @@ describe.skipIf(skipReason !== null)('a lab over two machines reached over ssh',
       await rm(dir, { recursive: true, force: true })
     }
   }, 180_000)
+
+  it('the far side is asked to run only the two fixed commands: the helper, and its install', async () => {
+    for (const i of [1, 2]) await writeFile(`/run/patchbay-machines/m${i}/commands.log`, '')
+    // m1 has no helper: it is copied there first.
+    await onMachine(1, ['rm', '-f', REMOTE_HELPER])
+    const fresh = engineService(createEngine())
+    try {
+      const plan = await fresh.calls.planLab({ lab })
+      expect(((await fresh.calls.applyPlan({ planId: plan.planId })) as ApplyReply).ok).toBe(true)
+      expect((await fresh.calls.statusLab({ lab })).inSync).toBe(true)
+      expect((await fresh.calls.verifyLab({ lab })).ok).toBe(true)
+      expect((await fresh.calls.domains({ lab, observed: true })).disagreements).toEqual([])
+      expect((await fresh.calls.destroyLab({ lab })).ok).toBe(true)
+    } finally {
+      fresh.close()
+    }
+    // ssh hands a command to the far side as one string, which sshd runs through the user's login
+    // shell: what keeps a lab's words out of that shell is that the string is always one of two
+    // fixed ones, with no word of the lab in them.
+    const asked = [await commandsAsked(1), await commandsAsked(2)]
+    expect(asked[0]).toContain(INSTALL_COMMAND)
+    expect(asked[0]).toContain(HELPER_COMMAND)
+    expect(asked[1]).toContain(HELPER_COMMAND)
+    expect(new Set(asked.flat())).toEqual(new Set([INSTALL_COMMAND, HELPER_COMMAND]))
+    for (const word of [name, 'h1a', 'ovs1', '10.0.0.1'])
+      expect(asked.flat().some((c) => c.includes(word))).toBe(false)
+  }, 120_000)
+
+  it('tunnels over another NIC with a small MTU: the plan warns, a wire mtu that fits does not, and it works', async () => {
+    // A second underlay between the machines, with MTU 1400: a cable from m1 (ul1) to m2 (ul2).
+    await execa('ip', [
+      'link',
+      'add',
+      'ul1',
+      'netns',
+      'pbm-m1',
+      'mtu',
+      '1400',
+      'type',
+      'veth',
+      'peer',
+      'name',
+      'ul2',
+      'netns',
+      'pbm-m2',
+      'mtu',
+      '1400',
+    ])
+    try {
+      for (const i of [1, 2]) {
+        await onMachine(i, ['ip', 'addr', 'add', `10.251.0.1${i}/24`, 'dev', `ul${i}`])
+        await onMachine(i, ['ip', 'link', 'set', `ul${i}`, 'up'])
+      }
+      const before = [await machineState(1), await machineState(2)]
+      const hosts = lab.hosts as Record<string, Record<string, unknown>>
+      const over = (mtu?: number) => ({
+        ...lab,
+        hosts: {
+          m1: { ...hosts.m1, address: '10.251.0.11' },
+          m2: { ...hosts.m2, address: '10.251.0.12' },
+        },
+        links: (lab.links as Record<string, unknown>[]).map((l) =>
+          'between' in l && mtu !== undefined ? { ...l, mtu } : l,
+        ),
+      })
+      const tunnels = async (wire: Record<string, unknown>) => {
+        const plan = await calls.planLab({ lab: wire })
+        expect(plan.problems, JSON.stringify(plan.problems)).toEqual([])
+        return { plan, ops: plan.ops.filter((op) => op.action === 'vxlan.create') }
+      }
+      const low = await tunnels(over())
+      expect(low.ops.map((op) => [op.host, op.argv.join(' ')])).toEqual([
+        [
+          'm1',
+          'ip link add ovs1-ovs2 type vxlan id 42 local 10.251.0.11 remote 10.251.0.12 dstport 4789 dev ul1',
+        ],
+        [
+          'm2',
+          'ip link add ovs2-ovs1 type vxlan id 42 local 10.251.0.12 remote 10.251.0.11 dstport 4789 dev ul2',
+        ],
+      ])
+      // The VNI, the UDP port and both addresses are said; the MTU left inside is warned of.
+      expect(low.ops[0]!.why).toContain(
+        'VXLAN 42 (UDP 4789) from 10.251.0.11 on machine m1 to 10.251.0.12 on machine m2',
+      )
+      expect(low.ops[0]!.why).toContain(
+        "warning: ul1's MTU 1400 carries frames of 1350 inside, less than 1500",
+      )
+      expect(low.ops[1]!.why).toContain(
+        "warning: ul2's MTU 1400 carries frames of 1350 inside, less than 1500",
+      )
+      // The wire's own MTU, small enough for the underlay: no warning, and the tunnel is made so.
+      const fits = await tunnels(over(1350))
+      for (const op of fits.ops) {
+        expect(op.why).not.toContain('warning')
+        expect(op.argv.join(' ')).toContain(' mtu 1350 type vxlan')
+      }
+      const applied = (await calls.applyPlan({ planId: fits.plan.planId })) as ApplyReply
+      expect(applied.ok, JSON.stringify(applied.failed)).toBe(true)
+      const verified = await calls.verifyLab({ lab: over(1350) })
+      expect(verified.ok, JSON.stringify(verified.pairs.filter((p) => p.expected !== p.reachable))).toBe(true)
+      expect((await calls.destroyLab({ lab: over(1350) })).ok).toBe(true)
+      expect([await machineState(1), await machineState(2)]).toEqual(before)
+    } finally {
+      await calls.destroyLab({ lab }).catch(() => undefined)
+      await onMachine(1, ['ip', 'link', 'del', 'ul1']).catch(() => undefined)
+    }
+  }, 120_000)
 
   it('refuses a machine whose host key is not the one known', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'pb-hostkey-'))
