@@ -84,6 +84,18 @@ export function StatusBar({ client }: { client: Client }) {
   useEffect(() => {
     document.title = `${dirty ? '● ' : ''}${label} — patchbay`
   }, [dirty, label])
+  // A machine of the lab lost or reached again: what the lab is over its machines is read again
+  // (unknown while one cannot be read), never left saying what it was before.
+  const lost = useLive((s) =>
+    Object.keys(s.machines)
+      .filter((m) => !s.machines[m]!.reachable)
+      .join(','),
+  )
+  const heard = useLive((s) => Object.keys(s.machines).length > 0)
+  // biome-ignore lint/correctness/useExhaustiveDependencies: read again whenever `lost` changes
+  useEffect(() => {
+    if (heard) void refreshMachine(client)
+  }, [lost, heard, client])
   return (
     <div className="status-bar">
       <span className="file" data-file={path ?? ''} title={path ?? 'not saved yet'}>

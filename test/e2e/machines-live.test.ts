@@ -134,6 +134,11 @@ describe.skipIf(skipReason !== null)('the editor shows a lab over two machines l
           timeout: 10_000,
         })
         .toBe(3)
+      // What the lab is over its machines is read again, and cannot be while m2 is cut off.
+      await expect.poll(() => page.locator('[data-machine]').getAttribute('data-machine')).toBe('unknown')
+      expect(await page.locator('[data-machines-reachable]').getAttribute('data-machines-reachable')).toBe(
+        '1/2',
+      )
       await page.screenshot({ path: join(shots, 'machines-live-m2-unreachable.png') })
     } finally {
       await rig('start-sshd', '2')
@@ -142,6 +147,7 @@ describe.skipIf(skipReason !== null)('the editor shows a lab over two machines l
     await expect
       .poll(async () => (await linkStates()).filter((s) => !s.endsWith(' up')), { timeout: 30_000 })
       .toEqual([])
+    await expect.poll(() => page.locator('[data-machine]').getAttribute('data-machine')).toBe('in-sync')
   })
 
   it('destroys from the page, and both machines are as they were', async () => {
