@@ -1,4 +1,4 @@
-// The canvas: the document's lab as React Flow nodes and edges. Positions come from the lab's
+// The canvas: the document's lab as React Flow nodes; links, halos and labels in layers of our own. Positions come from the lab's
 // layout (a lab opened without them is laid out first); where links and their labels go is
 // computed in geometry.ts. Dropping from the palette, drawing a link, dragging and deleting are
 // document commands; a drag is one undo step however far it goes.
@@ -423,6 +423,9 @@ export function Canvas() {
         onNodesChange={onNodesChange}
         {...handlers}
         minZoom={0.05}
+        // Only the nodes in view are in the page: Chromium's per-frame work (layerizing, hit testing)
+        // grows with every element, in view or not; a big lab at a legible zoom shows a part of it.
+        onlyRenderVisibleElements
         deleteKeyCode={DELETE_KEYS}
       >
         <Background />

@@ -37,7 +37,14 @@ try {
   await page.goto(server.url)
   await page.waitForSelector('[data-node-id="ovs0"]')
   await page.locator('input[type=file]').setInputFiles(file)
-  await page.waitForSelector('[data-node-id="g899"]', { state: 'attached', timeout: 60_000 })
+  // All 1,000 nodes are in React Flow (its minimap draws every node; the canvas only those in view).
+  await page.waitForFunction(
+    () => document.querySelectorAll('.react-flow__minimap-node').length >= 1000,
+    null,
+    {
+      timeout: 60_000,
+    },
+  )
   await page.waitForSelector('.canvas[data-settled="true"]')
   // PROF_CSS: a style sheet added to the page, to try what a change of style would save.
   if (process.env.PROF_CSS) await page.addStyleTag({ content: process.env.PROF_CSS })

@@ -138,6 +138,7 @@ function table(r: Record<string, unknown>): string {
         pan?: { fps: number }
         zoom?: { fps: number }
         drag?: { fps: number }
+        whole?: { pan: { fps: number }; zoom: { fps: number }; drag: { fps: number } }
         open200: { ms: { min: number; median: number; max: number } }
       }
     | undefined
@@ -145,6 +146,10 @@ function table(r: Record<string, unknown>): string {
     if (canvas.pan && canvas.zoom && canvas.drag)
       rows.push(
         `canvas 1000 nodes / 1500 links: pan ${canvas.pan.fps} fps, zoom ${canvas.zoom.fps} fps, dragging a node ${canvas.drag.fps} fps`,
+      )
+    if (canvas.whole)
+      rows.push(
+        `  the whole lab in view: pan ${canvas.whole.pan.fps} fps, zoom ${canvas.whole.zoom.fps} fps, dragging a node ${canvas.whole.drag.fps} fps`,
       )
     rows.push(
       `opening a 200-node lab, first layout included: ${canvas.open200.ms.median} ms (min ${canvas.open200.ms.min}, max ${canvas.open200.ms.max})`,
