@@ -563,6 +563,60 @@ describe.skipIf(skipReason !== null)('a lab over two machines reached over ssh',
     expect([await machineState(1), await machineState(2)]).toEqual(before)
   }, 180_000)
 
+  it('patchbay apply killed mid-way (kill -9): the helper on each machine undoes its own part', async () => {
+    const before = [await machineState(1), await machineState(2)]
+    const dir = await mkdtemp(join(tmpdir(), 'pb-machines-kill-'))
+    const file = join(dir, 'lab.yaml')
+    await writeFile(file, stringify(lab))
+    const helpersOf = async (i: number) =>
+      (await startedBySshdPids(i)).filter((p) => p.args === HELPER_COMMAND).map((p) => p.pid)
+    const others = [await helpersOf(1), await helpersOf(2)]
+    const newHelperOn = async (i: number, known: number[]) => {
+      const until = Date.now() + 120_000
+      for (;;) {
+        const fresh = (await helpersOf(i)).filter((pid) => !known.includes(pid))
+        if (fresh.length === 1) return fresh[0]!
+        if (Date.now() > until) throw new Error(`patchbay apply started no helper on m${i}`)
+        await new Promise((r) => setTimeout(r, 50))
+      }
+    }
+    const cli = execa(process.execPath, [join(ROOT, 'bin', 'patchbay.js'), 'apply', file], {
+      reject: false,
+      buffer: false,
+    })
+    try {
+      // Its helpers, one on each machine, start with its plan (this file's service has its own).
+      const helpers: number[] = []
+      for (const i of [1, 2]) helpers.push(await newHelperOn(i, others[i - 1]!))
+      // At its first step done both machines are frozen (SIGSTOP) in the middle of their apply,
+      // and the command is killed without a chance to say anything to them.
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(
+          () => reject(new Error('patchbay apply never said a step was done')),
+          120_000,
+        )
+        cli.stdout?.on('data', (chunk: Buffer) => {
+          if (!chunk.toString().includes('  done  ')) return
+          for (const pid of helpers) process.kill(pid, 'SIGSTOP')
+          cli.kill('SIGKILL')
+          clearTimeout(timer)
+          resolve()
+        })
+      })
+      await cli
+      const atKill = [await machineState(1), await machineState(2)]
+      expect(atKill).not.toEqual(before)
+      for (const pid of helpers) process.kill(pid, 'SIGCONT')
+      // Each helper heard its channel close: it undid its apply there, and ended.
+      for (const pid of helpers) await ended(pid)
+      expect([await machineState(1), await machineState(2)]).toEqual(before)
+      for (const i of [1, 2]) expect(await journalOn(i, name)).toBeNull()
+    } finally {
+      cli.kill('SIGKILL')
+      await rm(dir, { recursive: true, force: true })
+    }
+  }, 240_000)
+
   it('a helper killed on m2 mid-apply: m1 is rolled back, and the next destroy undoes the killed run on m2 by its journal', async () => {
     const before = [await machineState(1), await machineState(2)]
     const { applied, atCut, helper } = await applyCutOnM2(async (pid) => {
