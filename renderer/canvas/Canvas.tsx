@@ -86,7 +86,10 @@ export function Canvas() {
     const frame = requestAnimationFrame(() => {
       const canvas = canvasRef.current
       const bounds = drawnRef.current && drawnBounds(drawnRef.current(), fit.nodes && new Set(fit.nodes))
-      if (!canvas || !bounds) return
+      if (!canvas) return
+      // An empty lab (New): drawing starts at full size, from the top-left.
+      if (!bounds && fit.nodes === null) void flow.setViewport({ x: 0, y: 0, zoom: 1 }, { duration: 0 })
+      if (!bounds) return
       const view = { width: canvas.clientWidth, height: canvas.clientHeight }
       void flow.setViewport(fitViewport(bounds, view, overlayBoxes(canvas)), { duration: 0 })
     })
@@ -326,7 +329,7 @@ export function Canvas() {
         const next = addNode(l, kind, at)
         const added = Object.keys(next.nodes).find((n) => !(n in l.nodes))!
         const size = labNodeSizes(next).get(added)!
-        spot = freeSpot(boxes, size, at)
+        spot = freeSpot(boxes, size, at, kind === 'container' || kind === 'netns' ? 'down' : 'up')
         const moved = moveNodes(next, { [added]: spot })
         return frame ? placeOnHost(moved, added, frame.data.name) : moved
       })

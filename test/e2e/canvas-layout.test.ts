@@ -215,4 +215,37 @@ describe.skipIf(skipReason !== null)('a lab opened on the canvas', () => {
       expect([file, outside(texts, canvas)]).toEqual([file, []])
     }
   })
+
+  it('drops palette nodes clear of the others (never on a bridge) and keeps them in view', async () => {
+    page.once('dialog', (dialog) => void dialog.accept())
+    await page.getByRole('button', { name: 'New' }).click()
+    await expect.poll(() => page.locator('[data-node-id]').count()).toBe(0)
+    const pane = page.locator('.react-flow__pane')
+    const size = (await pane.boundingBox())!
+    await page.locator('[data-palette="ovs-bridge"]').dragTo(pane, { targetPosition: { x: 400, y: 200 } })
+    await page.waitForSelector('[data-node-id="ovs0"]')
+    // Right on the bridge, then just beside it, then at the canvas's right edge (half out of view).
+    const drops = [
+      { x: 400, y: 200 },
+      { x: 430, y: 215 },
+      { x: size.width - 8, y: 300 },
+    ]
+    for (const [i, at] of drops.entries()) {
+      await page.locator('[data-palette="netns"]').dragTo(pane, { targetPosition: at })
+      await page.waitForSelector(`[data-node-id="ns${i}"]`)
+    }
+    const canvas = (await pane.boundingBox())!
+    await expect
+      .poll(async () => outside(await rects(page, '[data-node-id]', 'data-node-id'), canvas))
+      .toEqual([])
+    const nodes = await rects(page, '[data-node-id]', 'data-node-id')
+    expect(nodes).toHaveLength(4)
+    expect(pairsOverlapping(nodes, nodes)).toEqual([])
+    // The one dropped on the bridge is still near where it was dropped.
+    const bridge = nodes.find((n) => n.id === 'ovs0')!
+    const first = nodes.find((n) => n.id === 'ns0')!
+    expect(Math.hypot(first.x - bridge.x, first.y - bridge.y)).toBeLessThan(200)
+    expect(first.y).toBeGreaterThan(bridge.y + bridge.height)
+    await page.screenshot({ path: join(shots, 'drawn-drops.png') })
+  })
 })

@@ -13,6 +13,7 @@ import { labScoped } from '../../shared/plan/device-names.ts'
 import { missingLabHost, testPrefix } from '../integration/support/lab-host.ts'
 import { sweep } from '../integration/support/machine.ts'
 import { launchChromium } from '../support/chromium.ts'
+import { outside, pairsOverlapping, rects } from '../support/dom-rects.ts'
 
 const skipReason = await missingLabHost(['iproute2', 'ovs', 'docker', 'chromium'])
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
@@ -128,6 +129,13 @@ describe.skipIf(skipReason !== null)('drawing, applying and watching a lab in th
     await page.keyboard.press('Control+y')
     await expect.poll(() => page.locator('[data-link-id="c4:eth1"]').getAttribute('data-vlan')).toBe('200')
     await shot('02-drawn')
+    // Drawn at the pointer, kept in view: every node and label on the canvas, nothing on anything.
+    const canvas = (await page.locator('.react-flow__pane').boundingBox())!
+    const nodes = await rects(page, '[data-node-id]', 'data-node-id')
+    const labels = await rects(page, '[data-link-label]', 'data-link-label')
+    expect(outside([...nodes, ...labels], canvas)).toEqual([])
+    expect(pairsOverlapping(nodes, nodes)).toEqual([])
+    expect(pairsOverlapping(labels, [...labels, ...nodes])).toEqual([])
   })
 
   it('applies, and verify shows the expected matrix', async () => {
