@@ -200,11 +200,13 @@ describe.skipIf(skipReason !== null)('a lab opened on the canvas', () => {
     const labs = exampleLabs()
     expect(labs.size).toBeGreaterThan(0)
     for (const [file, path] of labs) {
-      await openLab(page, path)
+      const lab = await openLab(page, path)
       await page.screenshot({ path: join(shots, file.replace(/\.yaml$/, '.png')) })
       // Every example reads as cleanly as the three-host lab: all of it in view, nothing on anything.
       const canvas = (await page.locator('.react-flow__pane').boundingBox())!
       const nodes = await rects(page, '[data-node-id]', 'data-node-id')
+      // (nodes out of view are not in the page at all: every one of them must be there)
+      expect([file, nodes.map((n) => n.id).sort()]).toEqual([file, Object.keys(lab.nodes).sort()])
       expect([file, outside(nodes, canvas)]).toEqual([file, []])
       const texts = [
         ...(await rects(page, '[data-link-label]', 'data-link-label')),
