@@ -40,3 +40,18 @@ export function freeSpot(
   }
   return want
 }
+
+/**
+ * How far to move copies of `group` (pasted) so that they land together on the nearest spot below
+ * and right of the originals that is clear of every node, originals included.
+ */
+export function pasteOffset(boxes: ReadonlyMap<string, Box>, group: readonly string[]): Point {
+  const members = group.flatMap((n) => boxes.get(n) ?? [])
+  if (members.length === 0) return { x: 40, y: 40 }
+  const x0 = Math.min(...members.map((b) => b.x))
+  const y0 = Math.min(...members.map((b) => b.y))
+  const width = Math.max(...members.map((b) => b.x + b.width)) - x0
+  const height = Math.max(...members.map((b) => b.y + b.height)) - y0
+  const spot = freeSpot(boxes, { width, height }, { x: x0 + width / 2 + 40, y: y0 + height / 2 + 40 })
+  return { x: Math.round(spot.x - x0), y: Math.round(spot.y - y0) }
+}

@@ -2,7 +2,9 @@
 // them), select all, delete, layout, zoom to selection, save, and `?` for the list (SHORTCUTS,
 // which the help overlay shows). Typing in a field is left alone (but Ctrl+S saves from anywhere).
 import { useEffect } from 'react'
+import { labNodeSizes } from '../../shared/layout/geometry.ts'
 import type { Client } from '../api/client.ts'
+import { pasteOffset } from '../canvas/free-spot.ts'
 import { duplicate } from '../document/commands.ts'
 import { saveFile, saveFileAs } from '../document/file-actions.ts'
 import { layoutDocument } from '../document/layout-actions.ts'
@@ -60,7 +62,16 @@ export function useShortcuts(client: Client): void {
         else if (key === 'c') clipboard = [...ui.selectedNodes]
         else if (key === 'v' && clipboard.length > 0) {
           const before = new Set(Object.keys(doc.lab.nodes))
-          doc.change((lab) => duplicate(lab, clipboard))
+          // The copies land together where they cover nothing, originals included.
+          const sizes = labNodeSizes(doc.lab)
+          const boxes = new Map(
+            Object.keys(doc.lab.nodes).flatMap((n) => {
+              const at = doc.lab.layout?.[n]
+              return at ? [[n, { ...at, ...sizes.get(n)! }] as const] : []
+            }),
+          )
+          const offset = pasteOffset(boxes, clipboard)
+          doc.change((lab) => duplicate(lab, clipboard, offset))
           const pasted = Object.keys(useDocument.getState().lab.nodes).filter((n) => !before.has(n))
           ui.select(pasted, [])
           ui.requestFit()

@@ -249,5 +249,19 @@ describe.skipIf(skipReason !== null)('a lab opened on the canvas', () => {
     expect(Math.hypot(first.x - bridge.x, first.y - bridge.y)).toBeLessThan(200)
     expect(first.y).toBeGreaterThan(bridge.y + bridge.height)
     await page.screenshot({ path: join(shots, 'drawn-drops.png') })
+
+    // Copy the bridge and the guest under it, paste: the copies land clear of everything, in view.
+    await page.locator('[data-node-id="ovs0"]').click()
+    await page.locator('[data-node-id="ns0"]').click({ modifiers: ['Shift'] })
+    await page.keyboard.press('Control+c')
+    await page.keyboard.press('Control+v')
+    await page.waitForSelector('[data-node-id="ovs1"]')
+    await expect
+      .poll(async () => outside(await rects(page, '[data-node-id]', 'data-node-id'), canvas))
+      .toEqual([])
+    const pasted = await rects(page, '[data-node-id]', 'data-node-id')
+    expect(pasted).toHaveLength(6)
+    expect(pairsOverlapping(pasted, pasted)).toEqual([])
+    await page.screenshot({ path: join(shots, 'drawn-pasted.png') })
   })
 })

@@ -1,7 +1,7 @@
 // Where a node dropped from the palette lands: on the pointer when that is clear, else the nearest
 // spot clear of every other node (a node dropped on a bridge never lands on it).
 import { describe, expect, it } from 'vitest'
-import { freeSpot } from '../../../renderer/canvas/free-spot.ts'
+import { freeSpot, pasteOffset } from '../../../renderer/canvas/free-spot.ts'
 import { type Box, overlaps } from '../../../shared/layout/geometry.ts'
 
 const guest = { width: 108, height: 44 }
@@ -28,5 +28,18 @@ describe('freeSpot', () => {
     for (let i = 0; i < 5; i++) boxes.set(`g${i}`, { x: i * 130, y: 200, ...guest })
     const at = freeSpot(boxes, guest, { x: 250, y: 222 })
     for (const b of boxes.values()) expect(overlaps({ ...at, ...guest }, b)).toBe(false)
+  })
+
+  it('moves pasted copies together to where they cover nothing, originals included', () => {
+    const boxes = new Map<string, Box>([
+      ['br', bridge],
+      ['a', { x: 0, y: 140, ...guest }],
+      ['b', { x: 130, y: 140, ...guest }],
+    ])
+    const offset = pasteOffset(boxes, ['br', 'a', 'b'])
+    for (const name of ['br', 'a', 'b']) {
+      const copy = { ...boxes.get(name)!, x: boxes.get(name)!.x + offset.x, y: boxes.get(name)!.y + offset.y }
+      for (const b of boxes.values()) expect(overlaps(copy, b)).toBe(false)
+    }
   })
 })
