@@ -32,15 +32,20 @@ const useMachine = create<{ machine: MachineState; set(m: MachineState): void }>
   set: (machine) => set({ machine }),
 }))
 
+/** The last read asked for: an earlier one that answers later (a machine that was cut off) is old news. */
+let lastAsked = 0
+
 export async function refreshMachine(client: Client): Promise<void> {
   const lab = useDocument.getState().lab
+  const asked = ++lastAsked
   try {
     const machine = machineState(await client.call('statusLab', { lab }))
+    if (asked !== lastAsked) return
     useMachine.getState().set(machine)
     // A lab the machine already holds (applied from the CLI, or before a reload) shows live state.
     if (machine.state === 'in-sync' || machine.state === 'drifted') keepWatching(client, lab)
   } catch (e) {
-    useMachine.getState().set({ state: 'unknown', why: (e as Error).message })
+    if (asked === lastAsked) useMachine.getState().set({ state: 'unknown', why: (e as Error).message })
   }
 }
 

@@ -117,9 +117,13 @@ describe.skipIf(skipReason !== null)('the editor shows a lab over two machines l
     expect(await linkStates()).toHaveLength(5)
     expect(await frame('m1').innerText()).toMatch(/machine root@10\.250\.0\.11\s*reachable/)
     await expect
-      .poll(() => page.locator('[data-machines-reachable]').getAttribute('data-machines-reachable'))
+      .poll(() => page.locator('[data-machines-reachable]').getAttribute('data-machines-reachable'), {
+        timeout: 10_000,
+      })
       .toBe('2/2')
-    await expect.poll(() => page.locator('[data-machine]').getAttribute('data-machine')).toBe('in-sync')
+    await expect
+      .poll(() => page.locator('[data-machine]').getAttribute('data-machine'), { timeout: 30_000 })
+      .toBe('in-sync')
     await page.screenshot({ path: join(shots, 'machines-live.png') })
   })
 
@@ -135,7 +139,9 @@ describe.skipIf(skipReason !== null)('the editor shows a lab over two machines l
         })
         .toBe(3)
       // What the lab is over its machines is read again, and cannot be while m2 is cut off.
-      await expect.poll(() => page.locator('[data-machine]').getAttribute('data-machine')).toBe('unknown')
+      await expect
+        .poll(() => page.locator('[data-machine]').getAttribute('data-machine'), { timeout: 30_000 })
+        .toBe('unknown')
       expect(await page.locator('[data-machines-reachable]').getAttribute('data-machines-reachable')).toBe(
         '1/2',
       )
@@ -147,7 +153,15 @@ describe.skipIf(skipReason !== null)('the editor shows a lab over two machines l
     await expect
       .poll(async () => (await linkStates()).filter((s) => !s.endsWith(' up')), { timeout: 30_000 })
       .toEqual([])
-    await expect.poll(() => page.locator('[data-machine]').getAttribute('data-machine')).toBe('in-sync')
+    const status = page.locator('[data-machine]')
+    await expect
+      .poll(
+        async () => `${await status.getAttribute('data-machine')} ${await status.getAttribute('title')}`,
+        {
+          timeout: 30_000,
+        },
+      )
+      .toMatch(/^in-sync /)
   })
 
   it('destroys from the page, and both machines are as they were', async () => {
