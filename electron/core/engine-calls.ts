@@ -86,8 +86,24 @@ export function engineCalls(engine: Engine, onProgress: (event: ProgressEvent) =
       const lab = labOf(input)
       const observed = await engine.observe(lab)
       const capabilities = observed.hosts[engine.machine ?? LOCAL_HOST]?.capabilities
+      const status = labStatus(lab, observed, engine.planOptions(lab))
+      // A run killed midway: what it left is not the lab, until the next apply or destroy undoes it.
+      const left = engine.interruptedSteps(lab)
       return {
-        ...labStatus(lab, observed, engine.planOptions(lab)),
+        ...status,
+        ...(left > 0
+          ? {
+              inSync: false,
+              problems: [
+                ...status.problems,
+                {
+                  kind: 'conflict' as const,
+                  field: 'journal',
+                  message: `an interrupted run left ${left} steps to undo; the next apply or destroy undoes them first`,
+                },
+              ],
+            }
+          : {}),
         ...(capabilities
           ? {
               capabilities: {

@@ -1,7 +1,7 @@
 // The engine's front door: plan, apply, destroy, status and verify a lab on this machine. The CLI,
 // `serve` and the desktop app all call this; none of them runs a command of its own.
 
-import { mkdirSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, rmSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { LOCAL_HOST, linkIds, nodeHost } from '../../shared/lab/normalize.ts'
 import { isGuestLink, type Lab } from '../../shared/lab/schema.ts'
@@ -232,6 +232,15 @@ export class Engine {
       if (lab.name === PIPEWORK_LAB) rmSync(pipeworkLabPath(this.stateDir), { force: true })
     }
     return { plan, result, recovered }
+  }
+
+  /**
+   * How many steps a run killed midway left to undo (its journal), which the next apply or destroy
+   * undoes first; 0 when none. Only looks: nothing is made, not even the state dir.
+   */
+  interruptedSteps(lab: Lab): number {
+    if (!existsSync(join(this.stateDir, `${lab.name}.journal.jsonl`))) return 0
+    return new Journal(this.stateDir, lab.name).leftovers().length
   }
 
   /** A run killed midway left its journal: undo what it started before planning anew. */

@@ -632,6 +632,12 @@ describe.skipIf(skipReason !== null)('a lab over two machines reached over ssh',
     // Killed, m2's helper undid nothing: its half and its journal stay until m2 is reached again.
     expect(await machineState(2)).not.toBe(before[1])
     expect(await journalOn(2, name)).toContain('"done"')
+    // status only looks: it says what is left to undo there, and that the lab is not in sync.
+    const status = await calls.statusLab({ lab })
+    expect(status.inSync).toBe(false)
+    expect(status.problems.map((p) => p.message).join('\n')).toMatch(
+      /machine m2: an interrupted run left \d+ steps to undo; the next apply or destroy undoes them first/,
+    )
 
     const destroyed = await calls.destroyLab({ lab })
     expect(destroyed.ok, JSON.stringify(destroyed)).toBe(true)

@@ -1,6 +1,6 @@
 import type { StatusReply } from '../../../shared/api/contract.ts'
 import { ExitCode } from '../../../shared/api/exit-codes.ts'
-import { labOrExit, machineEngine, serviceCall } from '../engine-input.ts'
+import { labOrExit, machineEngine, printPlanProblems, serviceCall } from '../engine-input.ts'
 import type { CliIo } from '../io.ts'
 
 /** `patchbay status LAB`: the service's statusLab (a lab over machines is read on each machine). */
@@ -30,6 +30,7 @@ export async function statusCommand(io: CliIo, path: string, options: { json?: b
       for (const reason of link.reasons) io.stdout(`         ${reason}\n`)
     }
     for (const extra of report.extra) io.stdout(`extra    ${extra.id.padEnd(24)} ${extra.why}\n`)
+    printPlanProblems(io, report.problems)
     if (capabilities) {
       const yes = (b: boolean) => (b ? 'yes' : 'no')
       io.stdout(
