@@ -12,6 +12,7 @@ import {
   ReactFlow,
   useReactFlow,
   useStore,
+  useUpdateNodeInternals,
 } from '@xyflow/react'
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { describeNetem } from '../../shared/lab/netem.ts'
@@ -67,6 +68,19 @@ export function Canvas() {
   const fit = useUi((s) => s.fit)
   const flow = useReactFlow()
   const far = useStore((s) => s.transform[2] < LABEL_ZOOM)
+  // Below reading zoom nodes have no handles (styles.css: fewer elements for Chromium to layerize
+  // and hit-test each frame), so a node drawn then was measured without any; back at reading zoom,
+  // the nodes in the page are measured again, or a link could not be drawn from them. (A node drawn
+  // later is measured when it is.)
+  const measureHandles = useUpdateNodeInternals()
+  const wasFar = useRef(far)
+  useEffect(() => {
+    if (wasFar.current && !far) {
+      const drawn = canvasRef.current?.querySelectorAll('.react-flow__node-lab') ?? []
+      measureHandles([...drawn].map((n) => n.getAttribute('data-id')!).filter(Boolean))
+    }
+    wasFar.current = far
+  }, [far, measureHandles])
   const checked = checkedLab(lab)
   const domains = labDomains(lab)
 

@@ -49,6 +49,11 @@ try {
   // PROF_CSS: a style sheet added to the page, to try what a change of style would save.
   if (process.env.PROF_CSS) await page.addStyleTag({ content: process.env.PROF_CSS })
   await page.waitForTimeout(1000)
+  // PROF_WHOLE=1: the whole lab in view (the controls' fit button), as the bench's 'whole' figure.
+  if (process.env.PROF_WHOLE) {
+    await page.locator('.react-flow__controls-fitview').click()
+    await page.waitForTimeout(500)
+  }
   const cdp = await page.context().newCDPSession(page)
   for (const g of gestures) await profile(page, cdp, g)
 } finally {
