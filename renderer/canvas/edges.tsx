@@ -139,15 +139,34 @@ function linkMenu(e: React.MouseEvent, linkId: string) {
 const LinkLine = memo(LinkLineView)
 
 /**
- * Every link's line, in one SVG (in the canvas's layer under the nodes, UnderNodes). Not React Flow edges: each of those is an <svg> of
- * its own with store selectors that place it, run for all of them on every store update; 1,500 of
- * them cost most of a drag frame's script, and their 1,500 layers most of a pan frame's compositing.
- * The canvas places the links itself (geometry.ts), so the lines need nothing from React Flow.
+ * The lines of the links in view, in one SVG (in the canvas's layer under the nodes, UnderNodes).
+ * Not React Flow edges: each of those is an <svg> of its own with store selectors that place it, run
+ * for all of them on every store update; 1,500 of them cost most of a drag frame's script, and their
+ * 1,500 layers most of a pan frame's compositing. The canvas places the links itself (geometry.ts),
+ * so the lines need nothing from React Flow. At reading zoom only the lines that cross the cells in
+ * view (as for the labels) are drawn: each pan frame Chromium layerizes what the page holds, and
+ * 1,500 lines cost ~35 ms of it where a few dozen are seen. Zoomed out, all are drawn.
  */
 export function LinkLines({ links }: { links: readonly LabEdgeData[] }) {
+  const area = useStore(labelWindow)
+  const shown = useMemo(() => {
+    if (area === 'none') return links
+    const [x0, y0, x1, y1] = area.split(',').map(Number) as [number, number, number, number]
+    return links.filter((d) => {
+      const g = d.geometry
+      if (!g) return false
+      // The line's bounding box against the cells': a line through the view has both.
+      return (
+        Math.max(g.from.x, g.to.x) >= x0 * CELL &&
+        Math.min(g.from.x, g.to.x) < (x1 + 1) * CELL &&
+        Math.max(g.from.y, g.to.y) >= y0 * CELL &&
+        Math.min(g.from.y, g.to.y) < (y1 + 1) * CELL
+      )
+    })
+  }, [links, area])
   return (
-    <svg className="link-lines" aria-hidden="true">
-      {links.map((data) => (
+    <svg className="link-lines" aria-hidden="true" data-lines-shown={shown.length}>
+      {shown.map((data) => (
         <LinkLine key={data.linkKey} data={data} />
       ))}
     </svg>
