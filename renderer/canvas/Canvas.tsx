@@ -18,6 +18,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { describeNetem } from '../../shared/lab/netem.ts'
 import { linkIds, nodeHost } from '../../shared/lab/normalize.ts'
 import { isGuestPair, type NodeKind } from '../../shared/lab/schema.ts'
+import { sshTarget } from '../../shared/lab/ssh.ts'
 import {
   type Box,
   CHIP_HEIGHT,
@@ -45,7 +46,7 @@ import { DomainHalos, type DomainShape, domainShapes, haloRoom } from './domain-
 import { LABEL_ZOOM, type LabEdgeData, LinkLabels, LinkLines } from './edges.tsx'
 import { type Drawn, drawnBounds, fitViewport, inView, overlayBoxes } from './fit.ts'
 import { freeSpot } from './free-spot.ts'
-import { hostFrames, sshTarget } from './host-frame.tsx'
+import { hostFrames } from './host-frame.tsx'
 import { UnderNodes } from './layers.tsx'
 import { CanvasLegend } from './legend.tsx'
 import { type LabNodeData, nodeTypes as labNodeTypes } from './nodes.tsx'

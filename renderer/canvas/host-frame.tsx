@@ -55,13 +55,6 @@ export const HostFrame = memo(HostFrameView)
 
 const EMPTY = { width: 260, height: 160 }
 
-/** Where a machine is reached, as its frame says it: `user@host`; undefined for a simulated host. */
-export function sshTarget(ssh: unknown): string | undefined {
-  if (typeof ssh === 'string') return ssh
-  if (ssh && typeof ssh === 'object' && 'user' in ssh && 'host' in ssh) return `${ssh.user}@${ssh.host}`
-  return undefined
-}
-
 const withMachine = (where: string | undefined) => (where === undefined ? {} : { machine: where })
 
 /** Frames of the lab's hosts: the box around their nodes' boxes. */

@@ -79,3 +79,10 @@ export function machineAddress(lab: Lab, host: string): string | null {
   const target = sshDestination(spec.ssh).host
   return addressFamily(target) !== null ? target : null
 }
+
+/** Where a machine is reached, as its frame says it: `user@host`; undefined for a simulated host. */
+export function sshTarget(ssh: unknown): string | undefined {
+  if (typeof ssh === 'string') return ssh
+  if (ssh && typeof ssh === 'object' && 'user' in ssh && 'host' in ssh) return `${ssh.user}@${ssh.host}`
+  return undefined
+}

@@ -7,6 +7,7 @@
 import { broadcastDomains } from '../l2/domains.ts'
 import { linkIds } from '../lab/normalize.ts'
 import { isGuestPair, type Lab, type LabLink, type NodeKind } from '../lab/schema.ts'
+import { sshTarget } from '../lab/ssh.ts'
 import { autoLayout, FRAME_PAD } from '../layout/auto-layout.ts'
 import {
   type Box,
@@ -31,13 +32,6 @@ export async function laidOut(lab: Lab): Promise<Lab> {
   const placed = new Set(Object.keys(lab.nodes).filter((name) => lab.layout?.[name]))
   if (placed.size === Object.keys(lab.nodes).length) return lab
   return autoLayout(lab, { keep: placed })
-}
-
-/** Where a machine is reached, `user@host`, or undefined for a simulated host. */
-export function sshTarget(ssh: unknown): string | undefined {
-  if (typeof ssh === 'string') return ssh
-  if (ssh && typeof ssh === 'object' && 'user' in ssh && 'host' in ssh) return `${ssh.user}@${ssh.host}`
-  return undefined
 }
 
 /** A label's line pitch: geometry.ts's labelHeight. */

@@ -1,6 +1,7 @@
 // A host's frame says what the host is: a simulated host, or a machine with where it is reached.
 import { describe, expect, it } from 'vitest'
-import { hostFrames, sshTarget } from '../../../renderer/canvas/host-frame.tsx'
+import { hostFrames } from '../../../renderer/canvas/host-frame.tsx'
+import { sshTarget } from '../../../shared/lab/ssh.ts'
 
 describe('host frames', () => {
   const box = { x: 100, y: 100, width: 120, height: 50 }
