@@ -21,15 +21,13 @@ import { isGuestPair, type NodeKind } from '../../shared/lab/schema.ts'
 import { sshTarget } from '../../shared/lab/ssh.ts'
 import {
   type Box,
-  CHIP_HEIGHT,
-  chipWidth,
-  type LinkShape,
   labelLines,
-  labelSize,
   labNodeSizes,
   linkGeometry,
+  linkShapes,
   nodeDetail,
   type Point,
+  waitingSpot,
 } from '../../shared/layout/geometry.ts'
 import { checkedLab, labDomains } from '../document/checked.ts'
 import { addHost, addNode, connect, deleteSelection, moveNodes, placeOnHost } from '../document/commands.ts'
@@ -142,8 +140,7 @@ export function Canvas() {
     const out = new Map<string, Box>()
     Object.keys(lab.nodes).forEach((name, i) => {
       // Until the first layout has run, a node without a position waits in a plain grid.
-      const at = dragged?.[name] ??
-        lab.layout?.[name] ?? { x: 60 + (i % 6) * 170, y: 60 + Math.floor(i / 6) * 140 }
+      const at = dragged?.[name] ?? lab.layout?.[name] ?? waitingSpot(i)
       out.set(name, { ...at, ...sizes.get(name)! })
     })
     return out
@@ -157,24 +154,7 @@ export function Canvas() {
     () => haloRoom(Math.max(0, ...[...domainsOf.values()].map((d) => d.size))),
     [domainsOf],
   )
-  const shapes: LinkShape[] = useMemo(
-    () =>
-      (lab.links ?? []).map((link, i) => {
-        const guestLink = 'guest' in link
-        return {
-          id: ids[i]!,
-          ends: guestLink ? [link.guest, link.to] : link.between,
-          guestLink,
-          label: labelSize(link, isGuestPair(lab, link)),
-          chip:
-            guestLink && link.vlan !== undefined
-              ? { width: chipWidth(link.vlan), height: CHIP_HEIGHT }
-              : null,
-          halo,
-        }
-      }),
-    [lab, ids, halo],
-  )
+  const shapes = useMemo(() => linkShapes(lab, ids, halo), [lab, ids, halo])
   // At rest, every link is placed (labels clear of each other); during a drag only the links of the
   // moved nodes are placed again, the others keep where they were when the drag began.
   const restBoxes = dragged === null ? boxes : null

@@ -3,7 +3,7 @@
 // side in the order of the nodes they lead to, so links at a bridge never cross), and where a link's
 // labels go — its interface name and address at the guest end, its VLAN chip at the bridge end.
 import { guestIfname } from '../lab/normalize.ts'
-import type { Lab, LabLink, LabNode, NodeKind } from '../lab/schema.ts'
+import { isGuestPair, type Lab, type LabLink, type LabNode, type NodeKind } from '../lab/schema.ts'
 
 export type Point = { x: number; y: number }
 export type Box = { x: number; y: number; width: number; height: number }
@@ -346,4 +346,26 @@ export function labNodeSizes(lab: Lab): Map<string, { width: number; height: num
       return [name, { ...size, width: Math.round(Math.max(size.width, Math.min(text, 200))) }]
     }),
   )
+}
+
+/** Where the i-th node without a position waits until the lab is laid out: a plain grid. */
+export const waitingSpot = (i: number): Point => ({ x: 60 + (i % 6) * 170, y: 60 + Math.floor(i / 6) * 140 })
+
+/**
+ * What linkGeometry places of each link: its ends, label and chip sizes, and the room its guest's
+ * halos take (the canvas and the exported picture draw from the same shapes).
+ */
+export function linkShapes(lab: Lab, ids: readonly string[], halo: number): LinkShape[] {
+  return (lab.links ?? []).map((link, i) => {
+    const guestLink = 'guest' in link
+    return {
+      id: ids[i]!,
+      ends: guestLink ? [link.guest, link.to] : link.between,
+      guestLink,
+      label: labelSize(link, isGuestPair(lab, link)),
+      chip:
+        guestLink && link.vlan !== undefined ? { width: chipWidth(link.vlan), height: CHIP_HEIGHT } : null,
+      halo,
+    }
+  })
 }

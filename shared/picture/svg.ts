@@ -14,13 +14,14 @@ import {
   CHIP_HEIGHT,
   chipWidth,
   type LinkGeometry,
-  type LinkShape,
   labelLines,
   labelSize,
   labNodeSizes,
   linkGeometry,
+  linkShapes,
   nodeDetail,
   textWidth,
+  waitingSpot,
 } from '../layout/geometry.ts'
 import { chip, FONT, fitted, n, textEl, xml } from './draw.ts'
 import { ICONS, KIND_NAME, NODE_STYLE } from './icons.ts'
@@ -226,26 +227,15 @@ export function labSvg(lab: Lab): string {
   const sizes = labNodeSizes(lab)
   const boxes = new Map<string, Box>()
   Object.keys(lab.nodes).forEach((name, i) => {
-    const at = lab.layout?.[name] ?? { x: 60 + (i % 6) * 170, y: 60 + Math.floor(i / 6) * 140 }
+    const at = lab.layout?.[name] ?? waitingSpot(i)
     boxes.set(name, { ...at, ...sizes.get(name)! })
   })
   const frames = hostFrames(lab, boxes)
   const links = lab.links ?? []
   const ids = linkIds(links)
   const haloed = halos(lab, boxes)
-  const shapes: LinkShape[] = links.map((link, i) => {
-    const guestLink = 'guest' in link
-    return {
-      id: ids[i]!,
-      ends: guestLink ? [link.guest, link.to] : link.between,
-      guestLink,
-      label: labelSize(link, isGuestPair(lab, link)),
-      chip:
-        guestLink && link.vlan !== undefined ? { width: chipWidth(link.vlan), height: CHIP_HEIGHT } : null,
-      // Labels sit outside the domain halos around their guest, as on the canvas.
-      halo: haloed.room,
-    }
-  })
+  // Labels sit outside the domain halos around their guest, as on the canvas.
+  const shapes = linkShapes(lab, ids, haloed.room)
   // Frame titles are obstacles for labels as nodes are (the NUL keeps them apart from node names).
   const obstacles = new Map(boxes)
   for (const f of frames) obstacles.set(`\0frame ${f.name}`, titleBox(f))
