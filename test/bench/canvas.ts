@@ -53,22 +53,10 @@ export async function canvasFigure() {
       // Where the gesture starts: a pan presses on the empty canvas, a drag on a node. (Pressed on
       // a node, a "pan" drags that node instead: the laid-out lab has nodes at the centre.)
       const start = await startPoint(page, pane, gesture === 'drag' ? 'node' : 'pane')
-      // Frames from the press to the release (a string, not a function: the TypeScript loader would
-      // add helpers the page does not have). The figure is frames per second over the whole gesture,
+      // Frames from the press to the release. The figure is frames per second over the whole gesture,
       // not the median frame: a gesture whose moves each take a long task between idle frames would
       // otherwise read as 60 fps (dragging did, at ~1 s per move).
-      await page.evaluate(`window.__benchFrames = new Promise((resolve) => {
-        const times = []
-        let last = performance.now()
-        window.__benchStop = false
-        const tick = (now) => {
-          times.push(now - last)
-          last = now
-          if (!window.__benchStop) requestAnimationFrame(tick)
-          else resolve(times.slice(1))
-        }
-        requestAnimationFrame(tick)
-      }); true`)
+      await recordFrames(page)
       await page.mouse.move(start.x, start.y)
       if (gesture === 'zoom') {
         for (let i = 0; i < 30; i++) await page.mouse.wheel(0, i < 15 ? -60 : 60)
@@ -77,7 +65,7 @@ export async function canvasFigure() {
         for (let i = 0; i < 60; i++) await page.mouse.move(start.x - i * 8, start.y - i * 4)
         await page.mouse.up()
       }
-      const times = (await page.evaluate('window.__benchStop = true; window.__benchFrames')) as number[]
+      const times = await stopFrames(page)
       const total = times.reduce((a, b) => a + b, 0)
       return { frameMs: spread(times.map(round)), fps: round((1000 * times.length) / total) }
     }
@@ -106,7 +94,7 @@ export async function canvasFigure() {
 }
 
 /** The first point of a grid over the pane whose topmost element is the empty pane (or a node). */
-async function startPoint(
+export async function startPoint(
   page: Page,
   pane: { x: number; y: number; width: number; height: number },
   on: 'pane' | 'node',
@@ -165,3 +153,25 @@ async function openFigure(page: Page, dir: string) {
   }
   return { nodes: Object.keys(lab.nodes).length, links: lab.links!.length, ms: spread(runs) }
 }
+
+/**
+ * Starts recording frame times in the page (a string, not a function: the TypeScript loader would
+ * add helpers the page does not have); stopFrames ends it and gives them.
+ */
+export async function recordFrames(page: Page): Promise<void> {
+  await page.evaluate(`window.__benchFrames = new Promise((resolve) => {
+    const times = []
+    let last = performance.now()
+    window.__benchStop = false
+    const tick = (now) => {
+      times.push(now - last)
+      last = now
+      if (!window.__benchStop) requestAnimationFrame(tick)
+      else resolve(times.slice(1))
+    }
+    requestAnimationFrame(tick)
+  }); true`)
+}
+
+export const stopFrames = async (page: Page): Promise<number[]> =>
+  (await page.evaluate('window.__benchStop = true; window.__benchFrames')) as number[]

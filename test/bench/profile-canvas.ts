@@ -18,6 +18,7 @@ import { engineService } from '../../electron/core/service.ts'
 import { serve } from '../../electron/serve/server.ts'
 import { saveLab } from '../../shared/lab/save.ts'
 import { launchChromium } from '../support/chromium.ts'
+import { recordFrames, startPoint, stopFrames } from './canvas.ts'
 import { bigLab } from './labs.ts'
 
 const staticDir = resolve(process.argv[2] ?? join(import.meta.dirname, '..', '..', 'dist', 'renderer'))
@@ -80,31 +81,8 @@ async function profile(page: Page, cdp: CDPSession, gesture: 'pan' | 'zoom' | 'd
     '(() => { const t = getComputedStyle(document.querySelector(".react-flow__viewport")).transform; return t })()',
   )
   const pane = (await page.locator('.react-flow__pane').boundingBox())!
-  const start = (await page.evaluate(`(() => {
-    const box = ${JSON.stringify(pane)}
-    for (const fy of [0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8, 0.1, 0.9])
-      for (const fx of [0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8]) {
-        const x = box.x + box.width * fx, y = box.y + box.height * fy
-        const hit = document.elementFromPoint(x, y)
-        const ok = ${JSON.stringify(gesture === 'drag' ? 'node' : 'pane')} === 'pane'
-          ? hit && hit.classList.contains('react-flow__pane')
-          : hit && hit.closest('.react-flow__node') && !hit.closest('.react-flow__node-domains')
-        if (ok) return { x, y }
-      }
-    return null
-  })()`)) as { x: number; y: number }
-  await page.evaluate(`window.__benchFrames = new Promise((resolve) => {
-    const times = []
-    let last = performance.now()
-    window.__benchStop = false
-    const tick = (now) => {
-      times.push(now - last)
-      last = now
-      if (!window.__benchStop) requestAnimationFrame(tick)
-      else resolve(times.slice(1))
-    }
-    requestAnimationFrame(tick)
-  }); true`)
+  const start = await startPoint(page, pane, gesture === 'drag' ? 'node' : 'pane')
+  await recordFrames(page)
   const t0 = performance.now()
   await page.mouse.move(start.x, start.y)
   if (gesture === 'zoom') {
@@ -119,7 +97,7 @@ async function profile(page: Page, cdp: CDPSession, gesture: 'pan' | 'zoom' | 'd
     await page.mouse.up()
   }
   const wall = performance.now() - t0
-  const times = (await page.evaluate('window.__benchStop = true; window.__benchFrames')) as number[]
+  const times = await stopFrames(page)
   const { profile: cpu } = (await cdp.send('Profiler.stop')) as { profile: CpuProfile }
   const done = new Promise((r) => cdp.once('Tracing.tracingComplete', r))
   await cdp.send('Tracing.end')
