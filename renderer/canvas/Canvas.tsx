@@ -3,16 +3,14 @@
 // computed in geometry.ts. Dropping from the palette, drawing a link, dragging and deleting are
 // document commands; a drag is one undo step however far it goes.
 import {
-  Background,
   type Connection,
+  ControlButton,
   Controls,
-  MiniMap,
   type Node,
   type NodeChange,
   ReactFlow,
   useReactFlow,
   useStore,
-  useUpdateNodeInternals,
 } from '@xyflow/react'
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { describeNetem } from '../../shared/lab/netem.ts'
@@ -35,6 +33,7 @@ import { settleOpened } from '../document/layout-actions.ts'
 import { useLinkKeys } from '../document/link-keys.ts'
 import { useDocument } from '../document/use-document.ts'
 import { warmUpOpening } from '../document/warm-up.ts'
+import { useLive } from '../live/store.ts'
 import { useUi } from '../ui/store.ts'
 import { pickGuest } from '../understand/actions.ts'
 import { PathCard } from '../understand/path-card.tsx'
@@ -42,20 +41,31 @@ import { PathOverlay } from '../understand/path-overlay.tsx'
 import { ActivityMarks } from './activity.tsx'
 import { DomainHalos, type DomainShape, domainShapes, haloRoom } from './domain-overlay.tsx'
 import { LABEL_ZOOM, type LabEdgeData, LinkLabels, LinkLines } from './edges.tsx'
-import { type Drawn, drawnBounds, fitViewport, inView, overlayBoxes } from './fit.ts'
+import { type Drawn, drawnBounds, fitViewport, inView, overlayBoxes, union } from './fit.ts'
 import { freeSpot } from './free-spot.ts'
+import { CanvasGrid } from './grid.tsx'
 import { hostFrames } from './host-frame.tsx'
 import { UnderNodes } from './layers.tsx'
 import { CanvasLegend } from './legend.tsx'
+import { LabMinimap } from './minimap.tsx'
 import { type LabNodeData, nodeTypes as labNodeTypes } from './nodes.tsx'
+import {
+  Overview,
+  type OverviewFrame,
+  type OverviewHandlers,
+  type OverviewNode,
+  useOverviewPointer,
+} from './overview.tsx'
 import { usePlaced, useStable } from './stable.ts'
 import { vlanColour } from './vlan-colour.ts'
 
 /** Labs with more nodes than this get a minimap (they are bigger than the view at a legible zoom). */
 const MINIMAP_FROM = 40
 const DELETE_KEYS = ['Delete', 'Backspace']
-const miniMapColour = (n: Node) =>
-  n.type !== 'lab' ? 'transparent' : (n.data as LabNodeData).kind.endsWith('bridge') ? '#556' : '#aab'
+/** What React Flow holds zoomed out: nothing (the overview draws the lab). */
+const NO_NODES: Node[] = []
+/** The fit button shows the whole lab down to React Flow's least zoom. */
+const MIN_ZOOM = 0.05
 
 export function Canvas() {
   const lab = useDocument((s) => s.lab)
@@ -66,20 +76,9 @@ export function Canvas() {
   const showDomains = useUi((s) => s.showDomains)
   const fit = useUi((s) => s.fit)
   const flow = useReactFlow()
+  // Below reading zoom the lab is drawn by the overview (overview.tsx), not as React Flow nodes.
   const far = useStore((s) => s.transform[2] < LABEL_ZOOM)
-  // Below reading zoom nodes have no handles (styles.css: fewer elements for Chromium to layerize
-  // and hit-test each frame), so a node drawn then was measured without any; back at reading zoom,
-  // the nodes in the page are measured again, or a link could not be drawn from them. (A node drawn
-  // later is measured when it is.)
-  const measureHandles = useUpdateNodeInternals()
-  const wasFar = useRef(far)
-  useEffect(() => {
-    if (wasFar.current && !far) {
-      const drawn = canvasRef.current?.querySelectorAll('.react-flow__node-lab') ?? []
-      measureHandles([...drawn].map((n) => n.getAttribute('data-id')!).filter(Boolean))
-    }
-    wasFar.current = far
-  }, [far, measureHandles])
+  const machines = useLive((s) => s.machines)
   const checked = checkedLab(lab)
   const domains = labDomains(lab)
 
@@ -104,7 +103,10 @@ export function Canvas() {
       if (!bounds && fit.nodes === null) void flow.setViewport({ x: 0, y: 0, zoom: 1 }, { duration: 0 })
       if (!bounds) return
       const view = { width: canvas.clientWidth, height: canvas.clientHeight }
-      void flow.setViewport(fitViewport(bounds, view, overlayBoxes(canvas)), { duration: 0 })
+      const least = fit.whole ? MIN_ZOOM : undefined
+      void flow.setViewport(fitViewport(bounds, view, overlayBoxes(canvas, !fit.whole), least), {
+        duration: 0,
+      })
     })
     return () => cancelAnimationFrame(frame)
   }, [fit, flow])
@@ -361,35 +363,50 @@ export function Canvas() {
     }),
   })
 
-  // The same functions every render: new ones would make React Flow re-render each of its 1,000
-  // node wrappers (they take them as props) on every drag frame.
+  // What a click, a context menu and the mouse over a node do, on React Flow's nodes at reading
+  // zoom and on the overview's below it.
   const domainsOfRef = useRef(domainsOf)
   domainsOfRef.current = domainsOf
+  const nodeActions = useMemo(
+    () => ({
+      click(name: string, shift: boolean) {
+        if (!(name in useDocument.getState().lab.nodes)) return
+        // A path waiting for its end guest takes the click (understand/actions.ts).
+        if (pickGuest(name)) return
+        // Shift-click adds to the selection (copy/paste takes several nodes).
+        const ui = useUi.getState()
+        ui.select(shift ? [...new Set([...ui.selectedNodes, name])] : [name], [])
+      },
+      menu(name: string, at: { x: number; y: number }) {
+        if (!(name in useDocument.getState().lab.nodes)) return
+        useUi.getState().select([name], [])
+        useUi.getState().openMenu({ node: name, ...at })
+      },
+      hover(name: string | null) {
+        useUi.getState().hover(name === null ? [] : [...(domainsOfRef.current.get(name) ?? [])])
+      },
+    }),
+    [],
+  )
+
+  // The same functions every render: new ones would make React Flow re-render each of its 1,000
+  // node wrappers (they take them as props) on every drag frame.
   const handlers = useMemo(
     () => ({
       onNodeDragStop: () => endGesture(),
       onConnect: (c: Connection) => change((l) => connect(l, c.source, c.target)),
-      onNodeClick: (event: React.MouseEvent, node: Node) => {
-        if (!(node.id in useDocument.getState().lab.nodes)) return
-        // A path waiting for its end guest takes the click (understand/actions.ts).
-        if (pickGuest(node.id)) return
-        // Shift-click adds to the selection (copy/paste takes several nodes).
-        const ui = useUi.getState()
-        ui.select(event.shiftKey ? [...new Set([...ui.selectedNodes, node.id])] : [node.id], [])
-      },
+      onNodeClick: (event: React.MouseEvent, node: Node) => nodeActions.click(node.id, event.shiftKey),
       onNodeContextMenu: (event: React.MouseEvent, node: Node) => {
         if (!(node.id in useDocument.getState().lab.nodes)) return
         event.preventDefault()
-        useUi.getState().select([node.id], [])
-        useUi.getState().openMenu({ node: node.id, x: event.clientX, y: event.clientY })
+        nodeActions.menu(node.id, { x: event.clientX, y: event.clientY })
       },
       onPaneClick: () => {
         useUi.getState().select([], [])
         useUi.getState().openMenu(null)
       },
-      onNodeMouseEnter: (_: React.MouseEvent, node: Node) =>
-        useUi.getState().hover([...(domainsOfRef.current.get(node.id) ?? [])]),
-      onNodeMouseLeave: () => useUi.getState().hover([]),
+      onNodeMouseEnter: (_: React.MouseEvent, node: Node) => nodeActions.hover(node.id),
+      onNodeMouseLeave: () => nodeActions.hover(null),
       onDelete: ({ nodes: n }: { nodes: Node[] }) =>
         change((l) =>
           deleteSelection(
@@ -399,10 +416,57 @@ export function Canvas() {
           ),
         ),
     }),
-    [change, endGesture],
+    [change, endGesture, nodeActions],
   )
+
+  // Zoomed out: the lab as the overview draws it, and what pressing on it does. A drag there moves
+  // the nodes as React Flow's does (the same `dragged`, one undo step when it ends).
+  const overviewNodes = useMemo(
+    (): OverviewNode[] =>
+      nodeData.map((d) => ({
+        name: d.name,
+        kind: d.kind,
+        box: boxes.get(d.name)!,
+        problems: d.problems.length > 0,
+        domains: d.domains,
+      })),
+    [nodeData, boxes],
+  )
+  const overviewFrames = useMemo(
+    (): OverviewFrame[] =>
+      frames.map((f) => ({
+        name: f.data.name,
+        box: { ...f.position, width: f.width, height: f.height },
+        unreachable: f.data.machine !== undefined && machines[f.data.name]?.reachable === false,
+      })),
+    [frames, machines],
+  )
+  const overview = useMemo(
+    () => ({ frames: overviewFrames, halos, links: labelled, nodes: overviewNodes }),
+    [overviewFrames, halos, labelled, overviewNodes],
+  )
+  // The grid covers the lab's extent, kept while a drag stays within it (no new element per frame).
+  const extent = useMemo(
+    () => union([...boxes.values(), ...overviewFrames.map((f) => f.box)]),
+    [boxes, overviewFrames],
+  )
+  const gridAround = useStableBox(extent, 2000)
+  const overviewNodesRef = useRef(overviewNodes)
+  overviewNodesRef.current = overviewNodes
+  const overviewHandlers = useRef<OverviewHandlers>(null!)
+  overviewHandlers.current = {
+    drag: (moved) => setDragged((d) => ({ ...d, ...moved })),
+    dragEnd: (moved) => {
+      setDragged(null)
+      change((l) => moveNodes(l, moved), 'drag')
+      endGesture()
+    },
+    ...nodeActions,
+  }
+  useOverviewPointer(far, overviewNodesRef, overviewHandlers)
+
   const paint = useUi((s) => s.paintVlan)
-  const all = useMemo(() => [...frames, ...nodes] as Node[], [frames, nodes])
+  const all = useMemo(() => (far ? NO_NODES : ([...frames, ...nodes] as Node[])), [far, frames, nodes])
   return (
     <div
       ref={canvasRef}
@@ -426,16 +490,26 @@ export function Canvas() {
         onlyRenderVisibleElements
         deleteKeyCode={DELETE_KEYS}
       >
-        <Background />
+        {far && <Overview scene={overview} />}
         {/* A lab that fits the view needs no map of itself (TopoViewer shows none either). */}
-        {nodes.length > MINIMAP_FROM && (
-          <MiniMap position="top-right" pannable zoomable nodeColor={miniMapColour} />
+        {nodes.length > MINIMAP_FROM && <LabMinimap nodes={overviewNodes} frames={overviewFrames} />}
+        <Controls orientation="horizontal" position="bottom-right" showFitView={false}>
+          <ControlButton
+            onClick={() => useUi.getState().requestFit(undefined, true)}
+            title="fit the whole lab in view"
+            aria-label="fit the whole lab in view"
+            data-action="fit-whole"
+          >
+            <FitIcon />
+          </ControlButton>
+        </Controls>
+        {!far && (
+          <UnderNodes>
+            <CanvasGrid around={gridAround} />
+            {halos && <DomainHalos shapes={halos} />}
+            <LinkLines links={labelled} />
+          </UnderNodes>
         )}
-        <Controls orientation="horizontal" position="bottom-right" />
-        <UnderNodes>
-          {halos && <DomainHalos shapes={halos} />}
-          <LinkLines links={labelled} />
-        </UnderNodes>
         <PathOverlay links={labelled} layer="under" />
         <ActivityMarks links={labelled} />
         <LinkLabels links={labelled} />
@@ -453,4 +527,31 @@ export function Canvas() {
       )}
     </div>
   )
+}
+
+/** The fit button's corners (React Flow's own button fitted to its nodes, which zoomed out are none). */
+const FitIcon = () => (
+  <svg viewBox="0 0 16 16" aria-hidden="true">
+    <path
+      d="M1.5 5.5v-4h4M10.5 1.5h4v4M14.5 10.5v4h-4M5.5 14.5h-4v-4"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth="1.6"
+    />
+  </svg>
+)
+
+/** `box`, or the last one returned while `box` stays within `slack` of it: fewer grid resizes. */
+function useStableBox(box: Box | null, slack: number): Box | null {
+  const last = useRef(box)
+  const kept = last.current
+  const within =
+    box !== null &&
+    kept !== null &&
+    box.x >= kept.x - slack &&
+    box.y >= kept.y - slack &&
+    box.x + box.width <= kept.x + kept.width + slack &&
+    box.y + box.height <= kept.y + kept.height + slack
+  if (!within) last.current = box
+  return last.current
 }

@@ -80,16 +80,33 @@ export function VlanChip({ vlan, native = false }: { vlan: number; native?: bool
   )
 }
 
+const isTrunkLink = (data: LabEdgeData) => !data.guestLink && data.vlan === null && data.trunk.length > 0
+const linkColour = (data: LabEdgeData) =>
+  data.vlan !== null ? vlanColour(data.vlan).css : isTrunkLink(data) ? TRUNK_COLOUR : UNTAGGED_COLOUR.css
+
+/** How a link's line is stroked, in its live state (the overview strokes it the same). */
+export function lineStyle(
+  data: LabEdgeData,
+  live: string,
+  selected: boolean,
+): { state: string; colour: string; width: number; dash?: string; opacity?: number } {
+  // Down in the lab is drawn so before an apply too; a failure the machine reports still shows.
+  const state = data.adminDown && (live === 'unknown' || live === 'up') ? 'admin-down' : live
+  const style = STATE_STYLE[state] ?? {}
+  return {
+    state,
+    colour: linkColour(data),
+    width: (isTrunkLink(data) ? 6 : 3) + (selected ? 2 : 0),
+    ...style,
+  }
+}
+
 function LinkLineView({ data }: { data: LabEdgeData }) {
   const live = useLive((s) => s.links[liveLinkId(s, data.linkKey, data.linkId)]?.state ?? 'unknown')
   const selected = useUi((s) => s.selectedLinks.includes(data.linkId))
-  // Down in the lab is drawn so before an apply too; a failure the machine reports still shows.
-  const state = data.adminDown && (live === 'unknown' || live === 'up') ? 'admin-down' : live
   const g = data.geometry
   if (!g) return null
-  const style = STATE_STYLE[state] ?? {}
-  const isTrunk = isTrunkLink(data)
-  const colour = linkColour(data)
+  const { state, colour, width, dash, opacity } = lineStyle(data, live, selected)
   const path = `M ${g.from.x},${g.from.y} L ${g.to.x},${g.to.y}`
   return (
     // biome-ignore lint/a11y/noStaticElementInteractions: the link's label is its button; this is the line
@@ -106,22 +123,13 @@ function LinkLineView({ data }: { data: LabEdgeData }) {
         data-state={state}
         data-admin-down={data.adminDown ? 'true' : undefined}
         {...(data.vlan !== null ? { 'data-vlan': data.vlan, 'data-colour': colour } : {})}
-        style={{
-          stroke: colour,
-          strokeWidth: (isTrunk ? 6 : 3) + (selected ? 2 : 0),
-          strokeDasharray: style.dash,
-          opacity: style.opacity,
-        }}
+        style={{ stroke: colour, strokeWidth: width, strokeDasharray: dash, opacity }}
       />
       {/* Wide and invisible: the line is easy to hit. */}
       <path className="lab-link-hit" d={path} />
     </g>
   )
 }
-
-const isTrunkLink = (data: LabEdgeData) => !data.guestLink && data.vlan === null && data.trunk.length > 0
-const linkColour = (data: LabEdgeData) =>
-  data.vlan !== null ? vlanColour(data.vlan).css : isTrunkLink(data) ? TRUNK_COLOUR : UNTAGGED_COLOUR.css
 
 /** A click on a link (its line or its label): paints it while painting, else selects it. */
 function clickLink(linkId: string) {
@@ -189,71 +197,84 @@ function LinkLabelView({ data }: { data: LabEdgeData }) {
   const onContextMenu = (e: React.MouseEvent) => linkMenu(e, data.linkId)
   return (
     <>
-      <button
-        type="button"
-        onClick={onClick}
-        onContextMenu={onContextMenu}
-        className={`edge-label nopan state-${state}${data.guestLink ? ' guest-end' : ' wire'}${selected ? ' selected' : ''}`}
-        data-link-label={data.linkId}
-        data-link-id={data.linkId}
-        data-vlan={data.vlan ?? ''}
-        data-state={state}
-        title={counters ? `rx ${counters.rxRate} B/s, tx ${counters.txRate} B/s` : live?.reasons.join('\n')}
-        style={{ transform: `translate(-50%, -50%) translate(${g.label.x}px, ${g.label.y}px)` }}
-      >
-        {!data.guestLink && data.vlan !== null && <VlanChip vlan={data.vlan} />}
-        {data.trunk.map((v) => (
-          <VlanChip key={v} vlan={v} />
-        ))}
-        {data.native.map((v) => (
-          <VlanChip key={`native-${v}`} vlan={v} native />
-        ))}
-        {data.label.length > 0 && (
-          <span className="text">
-            {data.label.map((line, i) => (
-              <span key={line} className={i === 0 && data.guestLink ? 'ifname' : 'address'}>
-                {line}
-              </span>
-            ))}
-          </span>
-        )}
-        {data.impairment !== '' && (
-          <span className="netem-mark" data-netem-mark={data.linkId} title={`impaired: ${data.impairment}`}>
-            <ImpairedIcon />
-          </span>
-        )}
-        {data.adminDown && (
-          <span
-            className="admin-down-mark"
-            data-admin-down-mark={data.linkId}
-            title="administratively down (state: down): both ends are set down on purpose"
-          >
-            <AdminDownIcon />
-          </span>
-        )}
-        {data.problems.length > 0 && (
-          <span className="warn" title={data.problems.join('\n')} data-problems={data.problems.length}>
-            ⚠
-          </span>
-        )}
-      </button>
-      {data.guestLink && data.vlan !== null && g.chip && (
+      <LabelSpot at={g.label}>
         <button
           type="button"
-          className="port-chip nopan"
-          data-link-chip={data.linkId}
           onClick={onClick}
           onContextMenu={onContextMenu}
-          style={{ transform: `translate(-50%, -50%) translate(${g.chip.x}px, ${g.chip.y}px)` }}
+          className={`edge-label nopan state-${state}${data.guestLink ? ' guest-end' : ' wire'}${selected ? ' selected' : ''}`}
+          data-link-label={data.linkId}
+          data-link-id={data.linkId}
+          data-vlan={data.vlan ?? ''}
+          data-state={state}
+          title={counters ? `rx ${counters.rxRate} B/s, tx ${counters.txRate} B/s` : live?.reasons.join('\n')}
         >
-          <VlanChip vlan={data.vlan} />
+          {!data.guestLink && data.vlan !== null && <VlanChip vlan={data.vlan} />}
+          {data.trunk.map((v) => (
+            <VlanChip key={v} vlan={v} />
+          ))}
+          {data.native.map((v) => (
+            <VlanChip key={`native-${v}`} vlan={v} native />
+          ))}
+          {data.label.length > 0 && (
+            <span className="text">
+              {data.label.map((line, i) => (
+                <span key={line} className={i === 0 && data.guestLink ? 'ifname' : 'address'}>
+                  {line}
+                </span>
+              ))}
+            </span>
+          )}
+          {data.impairment !== '' && (
+            <span className="netem-mark" data-netem-mark={data.linkId} title={`impaired: ${data.impairment}`}>
+              <ImpairedIcon />
+            </span>
+          )}
+          {data.adminDown && (
+            <span
+              className="admin-down-mark"
+              data-admin-down-mark={data.linkId}
+              title="administratively down (state: down): both ends are set down on purpose"
+            >
+              <AdminDownIcon />
+            </span>
+          )}
+          {data.problems.length > 0 && (
+            <span className="warn" title={data.problems.join('\n')} data-problems={data.problems.length}>
+              ⚠
+            </span>
+          )}
         </button>
+      </LabelSpot>
+      {data.guestLink && data.vlan !== null && g.chip && (
+        <LabelSpot at={g.chip}>
+          <button
+            type="button"
+            className="port-chip nopan"
+            data-link-chip={data.linkId}
+            onClick={onClick}
+            onContextMenu={onContextMenu}
+          >
+            <VlanChip vlan={data.vlan} />
+          </button>
+        </LabelSpot>
       )}
     </>
   )
 }
 
 export const LinkLabel = memo(LinkLabelView)
+
+/**
+ * A point of the canvas that centres what it holds: a box of no size there, whose flex layout
+ * centres its overflowing child. Not a CSS transform: each transformed label was a layer of its own
+ * that Chromium layerized again whenever a label came into view or left it (half of a pan frame).
+ */
+const LabelSpot = ({ at, children }: { at: { x: number; y: number }; children: React.ReactNode }) => (
+  <div className="label-spot" style={{ left: at.x, top: at.y }}>
+    {children}
+  </div>
+)
 
 /**
  * Below this zoom a label's 12px text is under 5px on screen: unreadable, so not drawn at all (as

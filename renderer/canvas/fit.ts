@@ -29,11 +29,11 @@ export function union(boxes: Iterable<Box>): Box | null {
 }
 
 /** `content` (canvas units) in `area` (screen pixels of the canvas element), centred where it fits. */
-function fitInto(content: Box, area: Box): Viewport {
+function fitInto(content: Box, area: Box, least: number): Viewport {
   const zoom = Math.min(
     MAX_FIT_ZOOM,
     Math.max(
-      MIN_FIT_ZOOM,
+      least,
       Math.min((area.width - 2 * MARGIN) / content.width, (area.height - 2 * MARGIN) / content.height),
     ),
   )
@@ -63,18 +63,20 @@ const meets = (a: Box, b: Box) =>
  * The viewport that shows `content` in a `view` of this size. `overlays` (screen boxes in the
  * canvas element, anchored at its bottom edge) are kept clear: the lab is fitted to the whole
  * canvas when it then misses them (a wide lab leaves room below it), else to the part above them.
+ * `least`: the smallest zoom it may take (the whole lab in view at any size: the flow's least).
  */
 export function fitViewport(
   content: Box,
   view: { width: number; height: number },
   overlays: readonly Box[] = [],
+  least = MIN_FIT_ZOOM,
 ): Viewport {
   const whole = { x: 0, y: 0, width: view.width, height: view.height }
-  const fitted = fitInto(content, whole)
+  const fitted = fitInto(content, whole, least)
   const shown = onScreen(content, fitted)
   if (!overlays.some((o) => meets(o, shown))) return fitted
   const top = Math.min(view.height, ...overlays.map((o) => o.y))
-  return fitInto(content, { ...whole, height: Math.max(top, view.height / 2) })
+  return fitInto(content, { ...whole, height: Math.max(top, view.height / 2) }, least)
 }
 
 /** What the canvas draws, as boxes in canvas units. */
@@ -93,15 +95,17 @@ export function drawnBounds(drawn: Drawn, only: ReadonlySet<string> | null): Box
   return union([...nodes, ...(only === null ? drawn.around : []), ...labels.flatMap((l) => l.boxes)])
 }
 
-/** The screen boxes, in `canvas`'s pixels, of the overlays on it that a fitted lab keeps clear of. */
-export function overlayBoxes(canvas: HTMLElement): Box[] {
+/**
+ * The screen boxes, in `canvas`'s pixels, of the overlays on it that a fitted lab keeps clear of
+ * (the minimap not when the whole lab is in view: it then shows nothing the view does not).
+ */
+export function overlayBoxes(canvas: HTMLElement, map = true): Box[] {
   const frame = canvas.getBoundingClientRect()
-  return [...canvas.querySelectorAll('.canvas-legend, .react-flow__controls, .react-flow__minimap')].map(
-    (e) => {
-      const r = e.getBoundingClientRect()
-      return { x: r.x - frame.x, y: r.y - frame.y, width: r.width, height: r.height }
-    },
-  )
+  const overlays = `.canvas-legend, .react-flow__controls${map ? ', .canvas-minimap' : ''}`
+  return [...canvas.querySelectorAll(overlays)].map((e) => {
+    const r = e.getBoundingClientRect()
+    return { x: r.x - frame.x, y: r.y - frame.y, width: r.width, height: r.height }
+  })
 }
 
 /** Whether `box` (canvas units) and `room` around it are on screen, clear of the overlays. */

@@ -33,8 +33,11 @@ export interface UiState {
   readonly hoverDomains: readonly string[]
   readonly busy: string | null
   readonly output: Output
-  /** A request to fit the view: to these nodes, or to the whole lab (null); `seq` tells requests apart. */
-  readonly fit: { readonly seq: number; readonly nodes: readonly string[] | null }
+  /**
+   * A request to fit the view: to these nodes, or to the whole lab (null); `seq` tells requests
+   * apart. `whole`: all of it in view however small (the fit button), not only at a legible zoom.
+   */
+  readonly fit: { readonly seq: number; readonly nodes: readonly string[] | null; readonly whole: boolean }
   /** The context menu open on a node or link, at a point of the window. */
   readonly menu: {
     readonly node?: string
@@ -49,7 +52,7 @@ export interface UiState {
   hover(domains: readonly string[]): void
   setBusy(what: string | null): void
   show(output: Output): void
-  requestFit(nodes?: readonly string[]): void
+  requestFit(nodes?: readonly string[], whole?: boolean): void
   openMenu(menu: UiState['menu']): void
   toggleHelp(show?: boolean): void
 }
@@ -63,7 +66,7 @@ export const useUi = create<UiState>()((set) => ({
   hoverDomains: [],
   busy: null,
   output: { kind: 'none' },
-  fit: { seq: 0, nodes: null },
+  fit: { seq: 0, nodes: null, whole: false },
   menu: null,
   showHelp: false,
   select: (selectedNodes, selectedLinks) => set({ selectedNodes, selectedLinks }),
@@ -72,7 +75,8 @@ export const useUi = create<UiState>()((set) => ({
   hover: (hoverDomains) => set({ hoverDomains }),
   setBusy: (busy) => set({ busy }),
   show: (output) => set({ output }),
-  requestFit: (nodes) => set((s) => ({ fit: { seq: s.fit.seq + 1, nodes: nodes ?? null } })),
+  requestFit: (nodes, whole = false) =>
+    set((s) => ({ fit: { seq: s.fit.seq + 1, nodes: nodes ?? null, whole } })),
   openMenu: (menu) => set({ menu }),
   toggleHelp: (show) => set((s) => ({ showHelp: show ?? !s.showHelp })),
 }))

@@ -8,6 +8,8 @@ import { createEngine } from '../../electron/core/create-engine.ts'
 import { engineService } from '../../electron/core/service.ts'
 import { serve } from '../../electron/serve/server.ts'
 import { saveLab } from '../../shared/lab/save.ts'
+import type { Lab } from '../../shared/lab/schema.ts'
+import { labNodeSizes } from '../../shared/layout/geometry.ts'
 import { launchChromium } from '../support/chromium.ts'
 import { bigLab } from './labs.ts'
 import { round, spread } from './stats.ts'
@@ -40,19 +42,15 @@ export async function canvasFigure() {
     if (only !== undefined) throw new Error(`PATCHBAY_BENCH_CANVAS=${only}: only open200 is known`)
     const started = performance.now()
     await page.locator('input[type=file]').setInputFiles(file)
-    // All 1,000 nodes are in React Flow: its minimap draws every node (the canvas draws only those in
-    // view, so the last node need not be in the page).
-    await page.waitForFunction(
-      () => document.querySelectorAll('.react-flow__minimap-node').length >= 1000,
-      null,
-      { timeout: 60_000 },
-    )
+    // All 1,000 nodes are drawn: the minimap draws every node (the canvas draws only those in view,
+    // so the last node need not be in the page).
+    await page.waitForSelector('[data-minimap-nodes="1000"]', { timeout: 60_000 })
     const loadMs = round(performance.now() - started)
     const frames = async (gesture: 'pan' | 'drag' | 'zoom') => {
       const pane = (await page.locator('.react-flow__pane').boundingBox())!
       // Where the gesture starts: a pan presses on the empty canvas, a drag on a node. (Pressed on
       // a node, a "pan" drags that node instead: the laid-out lab has nodes at the centre.)
-      const start = await startPoint(page, pane, gesture === 'drag' ? 'node' : 'pane')
+      const start = await startPoint(page, pane, gesture === 'drag' ? 'node' : 'pane', lab)
       // Frames from the press to the release. The figure is frames per second over the whole gesture,
       // not the median frame: a gesture whose moves each take a long task between idle frames would
       // otherwise read as 60 fps (dragging did, at ~1 s per move).
@@ -80,7 +78,8 @@ export async function canvasFigure() {
       // The same gestures with the whole lab in view (the controls' fit button, zoom ~0.12): every
       // node and link is drawn, none culled, as a user sees who zooms out to find something.
       whole: await (async () => {
-        await page.locator('.react-flow__controls-fitview').click()
+        await page.locator('[data-action="fit-whole"]').click()
+        await page.waitForSelector('.canvas[data-zoom="far"]')
         await page.evaluate('new Promise((resolve) => requestAnimationFrame(() => resolve(null)))')
         return { drag: await frames('drag'), pan: await frames('pan'), zoom: await frames('zoom') }
       })(),
@@ -93,19 +92,40 @@ export async function canvasFigure() {
   }
 }
 
-/** The first point of a grid over the pane whose topmost element is the empty pane (or a node). */
+/**
+ * The first point of a grid over the pane whose topmost element is the empty pane, or the centre of
+ * a node near the middle. Zoomed out the lab is one canvas (overview.tsx): a node is then found from
+ * the lab's layout and the view's transform, as the canvas places it.
+ */
 export async function startPoint(
   page: Page,
   pane: { x: number; y: number; width: number; height: number },
   on: 'pane' | 'node',
+  lab: Lab,
 ): Promise<{ x: number; y: number }> {
+  const sizes = labNodeSizes(lab)
+  const nodes = Object.keys(lab.nodes).map((name) => {
+    const at = lab.layout![name]!
+    const size = sizes.get(name)!
+    return { x: at.x + size.width / 2, y: at.y + size.height / 2 }
+  })
   const found = (await page.evaluate(`(() => {
     const box = ${JSON.stringify(pane)}
+    const far = document.querySelector('.canvas[data-zoom="far"]') !== null
+    const on = ${JSON.stringify(on)}
+    if (on === 'node' && far) {
+      const m = new DOMMatrixReadOnly(getComputedStyle(document.querySelector('.react-flow__viewport')).transform)
+      const centre = { x: box.x + box.width / 2, y: box.y + box.height / 2 }
+      const screen = ${JSON.stringify(nodes)}.map((n) => ({ x: box.x + m.e + n.x * m.a, y: box.y + m.f + n.y * m.a }))
+        .filter((p) => document.elementFromPoint(p.x, p.y)?.classList.contains('react-flow__pane'))
+        .sort((a, b) => Math.hypot(a.x - centre.x, a.y - centre.y) - Math.hypot(b.x - centre.x, b.y - centre.y))
+      return screen[0] ?? null
+    }
     for (const fy of [0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8, 0.1, 0.9])
       for (const fx of [0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8]) {
         const x = box.x + box.width * fx, y = box.y + box.height * fy
         const hit = document.elementFromPoint(x, y)
-        const ok = ${JSON.stringify(on)} === 'pane'
+        const ok = on === 'pane'
           ? hit && hit.classList.contains('react-flow__pane')
           : hit && hit.closest('.react-flow__node') && !hit.closest('.react-flow__node-domains')
         if (ok) return { x, y }
@@ -139,8 +159,8 @@ async function openFigure(page: Page, dir: string) {
     await page.evaluate(`new Promise((resolve, reject) => {
       const until = performance.now() + 60000
       const look = () => {
-        // Its 200 nodes are in React Flow (the minimap draws them all; the canvas those in view).
-        if (document.querySelectorAll('.react-flow__minimap-node').length >= 200 && document.querySelector('.canvas[data-settled="true"]'))
+        // Its 200 nodes are drawn (the minimap draws them all; the canvas those in view).
+        if (document.querySelector('[data-minimap-nodes="200"]') && document.querySelector('.canvas[data-settled="true"]'))
           resolve(null)
         else if (performance.now() > until) reject(new Error('bench: the 200-node lab did not settle in 60 s'))
         else requestAnimationFrame(look)

@@ -38,21 +38,15 @@ try {
   await page.goto(server.url)
   await page.waitForSelector('[data-node-id="ovs0"]')
   await page.locator('input[type=file]').setInputFiles(file)
-  // All 1,000 nodes are in React Flow (its minimap draws every node; the canvas only those in view).
-  await page.waitForFunction(
-    () => document.querySelectorAll('.react-flow__minimap-node').length >= 1000,
-    null,
-    {
-      timeout: 60_000,
-    },
-  )
+  // All 1,000 nodes are drawn (the minimap draws every node; the canvas only those in view).
+  await page.waitForSelector('[data-minimap-nodes="1000"]', { timeout: 60_000 })
   await page.waitForSelector('.canvas[data-settled="true"]')
   // PROF_CSS: a style sheet added to the page, to try what a change of style would save.
   if (process.env.PROF_CSS) await page.addStyleTag({ content: process.env.PROF_CSS })
   await page.waitForTimeout(1000)
   // PROF_WHOLE=1: the whole lab in view (the controls' fit button), as the bench's 'whole' figure.
   if (process.env.PROF_WHOLE) {
-    await page.locator('.react-flow__controls-fitview').click()
+    await page.locator('[data-action="fit-whole"]').click()
     await page.waitForTimeout(500)
   }
   const cdp = await page.context().newCDPSession(page)
@@ -81,7 +75,7 @@ async function profile(page: Page, cdp: CDPSession, gesture: 'pan' | 'zoom' | 'd
     '(() => { const t = getComputedStyle(document.querySelector(".react-flow__viewport")).transform; return t })()',
   )
   const pane = (await page.locator('.react-flow__pane').boundingBox())!
-  const start = await startPoint(page, pane, gesture === 'drag' ? 'node' : 'pane')
+  const start = await startPoint(page, pane, gesture === 'drag' ? 'node' : 'pane', lab)
   await recordFrames(page)
   const t0 = performance.now()
   await page.mouse.move(start.x, start.y)

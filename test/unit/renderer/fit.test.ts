@@ -63,3 +63,15 @@ describe('drawnBounds', () => {
     expect(drawnBounds(drawn, new Set(['a']))).toEqual({ x: 0, y: 0, width: 130, height: 90 })
   })
 })
+
+describe('fitViewport for the whole lab (the fit button)', () => {
+  it('goes below the legible zoom when that is what shows all of a big lab', () => {
+    const big = { x: 0, y: 0, width: 12000, height: 6000 }
+    const v = fitViewport(big, view, [], 0.05)
+    expect(v.zoom).toBeCloseTo((1200 - 32) / 12000, 4)
+    const s = onScreen(big, v)
+    expect(s.x0).toBeGreaterThanOrEqual(0)
+    expect(s.x1).toBeLessThanOrEqual(1200)
+    expect(s.y1).toBeLessThanOrEqual(900)
+  })
+})
