@@ -19,10 +19,12 @@ import { isGuestPair, type NodeKind } from '../../shared/lab/schema.ts'
 import { sshTarget } from '../../shared/lab/ssh.ts'
 import {
   type Box,
+  BoxGrid,
   labelLines,
   labNodeSizes,
   linkGeometry,
   linkShapes,
+  MovedGrid,
   nodeDetail,
   type Point,
   waitingSpot,
@@ -41,9 +43,8 @@ import { PathOverlay } from '../understand/path-overlay.tsx'
 import { ActivityMarks } from './activity.tsx'
 import { DomainHalos, type DomainShape, domainShapes, haloRoom } from './domain-overlay.tsx'
 import { LABEL_ZOOM, type LabEdgeData, LinkLabels, LinkLines } from './edges.tsx'
-import { type Drawn, drawnBounds, fitViewport, inView, overlayBoxes, union } from './fit.ts'
+import { type Drawn, drawnBounds, fitViewport, inView, overlayBoxes } from './fit.ts'
 import { freeSpot } from './free-spot.ts'
-import { CanvasGrid } from './grid.tsx'
 import { hostFrames } from './host-frame.tsx'
 import { UnderNodes } from './layers.tsx'
 import { CanvasLegend } from './legend.tsx'
@@ -138,15 +139,25 @@ export function Canvas() {
   // domains or anything else read from the lab. The document gets them once, when the drag ends.
   const [dragged, setDragged] = useState<Readonly<Record<string, { x: number; y: number }>> | null>(null)
   const sizes = useMemo(() => labNodeSizes(lab), [lab])
-  const boxes = useMemo(() => {
+  const placed = useMemo(() => {
     const out = new Map<string, Box>()
     Object.keys(lab.nodes).forEach((name, i) => {
       // Until the first layout has run, a node without a position waits in a plain grid.
-      const at = dragged?.[name] ?? lab.layout?.[name] ?? waitingSpot(i)
+      const at = lab.layout?.[name] ?? waitingSpot(i)
       out.set(name, { ...at, ...sizes.get(name)! })
     })
     return out
-  }, [lab, sizes, dragged])
+  }, [lab, sizes])
+  // During a drag: those, with the dragged nodes where they are now.
+  const boxes = useMemo(() => {
+    if (dragged === null) return placed
+    const out = new Map(placed)
+    for (const [name, at] of Object.entries(dragged)) {
+      const size = sizes.get(name)
+      if (size) out.set(name, { ...at, ...size })
+    }
+    return out
+  }, [placed, sizes, dragged])
 
   const ids = useMemo(() => linkIds(lab.links ?? []), [lab])
   // Edges are keyed by the editor's link key: an ifname edit renames the link, not the edge.
@@ -163,12 +174,29 @@ export function Canvas() {
   const atRest = useMemo(() => (restBoxes ? linkGeometry(restBoxes, shapes) : null), [restBoxes, shapes])
   const restGeometry = useRef(atRest)
   if (atRest) restGeometry.current = atRest
+  // A drag frame asks the boxes at rest, with the moved ones where they are now (MovedGrid): the
+  // grid of every box is made once per drag, not once per frame.
+  const restGrid = useRef<{ boxes: ReadonlyMap<string, Box>; grid: BoxGrid | null }>({ boxes, grid: null })
+  if (restBoxes && restGrid.current.boxes !== restBoxes) restGrid.current = { boxes: restBoxes, grid: null }
+  const movedIndex = useMemo(() => {
+    if (dragged === null) return undefined
+    const moved = new Map(
+      Object.keys(dragged)
+        .map((n) => [n, boxes.get(n)!] as const)
+        .filter(([, b]) => b),
+    )
+    return () => {
+      const rest = restGrid.current
+      rest.grid ??= new BoxGrid(rest.boxes)
+      return new MovedGrid(rest.grid, moved)
+    }
+  }, [boxes, dragged])
   const geometry = useMemo(() => {
     const rest = restGeometry.current ?? linkGeometry(boxes, shapes)
     if (dragged === null) return rest
     const moving = shapes.filter((l) => l.ends[0] in dragged || l.ends[1] in dragged)
-    return new Map([...rest, ...linkGeometry(boxes, moving)])
-  }, [boxes, shapes, dragged])
+    return new Map([...rest, ...linkGeometry(boxes, moving, movedIndex)])
+  }, [boxes, shapes, dragged, movedIndex])
 
   const frames = useStable(
     useMemo(
@@ -196,15 +224,15 @@ export function Canvas() {
       restHalos.current = new Map(shapes.map((s) => [s.id, s]))
       return shapes
     }
-    const moving = new Set(
-      domains
-        .filter((d) => d.members.some((m) => m.slice(0, m.lastIndexOf(':')) in dragged))
-        .map((d) => d.id),
+    const moving = new Set(Object.keys(dragged).flatMap((n) => [...(domainsOf.get(n) ?? [])]))
+    return domainShapes(
+      domains,
+      boxes,
+      hostOf,
+      (id) => (moving.has(id) ? undefined : restHalos.current.get(id)),
+      movedIndex,
     )
-    return domainShapes(domains, boxes, hostOf, (id) =>
-      moving.has(id) ? undefined : restHalos.current.get(id),
-    )
-  }, [showDomains, domains, boxes, lab, dragged])
+  }, [showDomains, domains, domainsOf, boxes, lab, dragged, movedIndex])
 
   // What a node shows, apart from where: kept as it was for nodes an edit did not touch.
   const nodeData: (LabNodeData & { id: string })[] = useStable(
@@ -421,17 +449,21 @@ export function Canvas() {
 
   // Zoomed out: the lab as the overview draws it, and what pressing on it does. A drag there moves
   // the nodes as React Flow's does (the same `dragged`, one undo step when it ends).
-  const overviewNodes = useMemo(
-    (): OverviewNode[] =>
-      nodeData.map((d) => ({
-        name: d.name,
-        kind: d.kind,
-        box: boxes.get(d.name)!,
-        problems: d.problems.length > 0,
-        domains: d.domains,
-      })),
-    [nodeData, boxes],
-  )
+  // Dragging at reading zoom, neither the overview nor the minimap needs them each frame (the
+  // minimap shows the nodes where the drag began until it ends).
+  const resting = dragged === null
+  const lastOverviewNodes = useRef<OverviewNode[]>([])
+  const overviewNodes = useMemo((): OverviewNode[] => {
+    if (!resting && !far) return lastOverviewNodes.current
+    lastOverviewNodes.current = nodeData.map((d) => ({
+      name: d.name,
+      kind: d.kind,
+      box: boxes.get(d.name)!,
+      problems: d.problems.length > 0,
+      domains: d.domains,
+    }))
+    return lastOverviewNodes.current
+  }, [nodeData, boxes, resting, far])
   const overviewFrames = useMemo(
     (): OverviewFrame[] =>
       frames.map((f) => ({
@@ -445,12 +477,6 @@ export function Canvas() {
     () => ({ frames: overviewFrames, halos, links: labelled, nodes: overviewNodes }),
     [overviewFrames, halos, labelled, overviewNodes],
   )
-  // The grid covers the lab's extent, kept while a drag stays within it (no new element per frame).
-  const extent = useMemo(
-    () => union([...boxes.values(), ...overviewFrames.map((f) => f.box)]),
-    [boxes, overviewFrames],
-  )
-  const gridAround = useStableBox(extent, 2000)
   const overviewNodesRef = useRef(overviewNodes)
   overviewNodesRef.current = overviewNodes
   const overviewHandlers = useRef<OverviewHandlers>(null!)
@@ -505,7 +531,6 @@ export function Canvas() {
         </Controls>
         {!far && (
           <UnderNodes>
-            <CanvasGrid around={gridAround} />
             {halos && <DomainHalos shapes={halos} />}
             <LinkLines links={labelled} />
           </UnderNodes>
@@ -540,18 +565,3 @@ const FitIcon = () => (
     />
   </svg>
 )
-
-/** `box`, or the last one returned while `box` stays within `slack` of it: fewer grid resizes. */
-function useStableBox(box: Box | null, slack: number): Box | null {
-  const last = useRef(box)
-  const kept = last.current
-  const within =
-    box !== null &&
-    kept !== null &&
-    box.x >= kept.x - slack &&
-    box.y >= kept.y - slack &&
-    box.x + box.width <= kept.x + kept.width + slack &&
-    box.y + box.height <= kept.y + kept.height + slack
-  if (!within) last.current = box
-  return last.current
-}

@@ -4,7 +4,7 @@
 // CSS animation of the dashes, so a 1,000-node lab pays for the busy links alone. Drawn with the links,
 // under the nodes and the link labels: a label's opaque box interrupts the dashes, never the reverse
 // (in the layer over the nodes, marks that appear after the labels were drawn across them).
-import { memo } from 'react'
+import { memo, useMemo } from 'react'
 import { liveLinkId, useLive } from '../live/store.ts'
 import type { LabEdgeData } from './edges.tsx'
 import { UnderNodes } from './layers.tsx'
@@ -20,47 +20,43 @@ export function activityLevel(rate: number): 0 | 1 | 2 | 3 {
 }
 
 /**
- * The busy links as `index:level`, comma-separated: a string, so that a counters event that leaves
- * every level as it was gives the same value and renders nothing.
+ * The busy links' live ids with their levels, as text: a counters event that leaves every level as
+ * it was gives the same text and renders nothing. Read from the counters alone, not the lab's
+ * links, so that a drag frame (new link positions) does not walk 1,500 links to find none busy.
  */
-export function busyLinks(
-  links: readonly Pick<LabEdgeData, 'linkKey' | 'linkId'>[],
-  rateOf: (link: Pick<LabEdgeData, 'linkKey' | 'linkId'>) => number | undefined,
-): string {
-  const parts: string[] = []
-  links.forEach((d, i) => {
-    const level = activityLevel(rateOf(d) ?? 0)
-    if (level > 0) parts.push(`${i}:${level}`)
-  })
-  return parts.join(',')
+export function busyLinks(counters: Readonly<Record<string, { rxRate: number; txRate: number }>>): string {
+  const busy: [string, number][] = []
+  for (const [id, c] of Object.entries(counters)) {
+    const level = activityLevel(c.rxRate + c.txRate)
+    if (level > 0) busy.push([id, level])
+  }
+  return JSON.stringify(busy.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
 }
 
 function ActivityMarksView({ links }: { links: readonly LabEdgeData[] }) {
-  const busy = useLive((s) =>
-    busyLinks(links, (d) => {
-      const c = s.counters[liveLinkId(s, d.linkKey, d.linkId)]
-      return c ? c.rxRate + c.txRate : undefined
-    }),
-  )
-  if (busy === '') return null
+  const busy = useLive((s) => busyLinks(s.counters))
+  const watched = useLive((s) => s.watched)
+  const marks = useMemo(() => {
+    const levels = new Map(JSON.parse(busy) as [string, number][])
+    if (levels.size === 0) return []
+    return links.flatMap((d) => {
+      const level = levels.get(liveLinkId({ watched }, d.linkKey, d.linkId))
+      return level && d.geometry ? [{ d, g: d.geometry, level }] : []
+    })
+  }, [busy, watched, links])
+  if (marks.length === 0) return null
   return (
     <UnderNodes>
       <svg className="activity-marks" aria-hidden="true">
-        {busy.split(',').map((part) => {
-          const [index, level] = part.split(':').map(Number)
-          const d = links[index!]
-          const g = d?.geometry
-          if (!d || !g) return null
-          return (
-            <path
-              key={d.linkKey}
-              className={`activity level-${level}`}
-              data-activity={d.linkId}
-              data-activity-level={level}
-              d={`M ${g.from.x},${g.from.y} L ${g.to.x},${g.to.y}`}
-            />
-          )
-        })}
+        {marks.map(({ d, g, level }) => (
+          <path
+            key={d.linkKey}
+            className={`activity level-${level}`}
+            data-activity={d.linkId}
+            data-activity-level={level}
+            d={`M ${g.from.x},${g.from.y} L ${g.to.x},${g.to.y}`}
+          />
+        ))}
       </svg>
     </UnderNodes>
   )

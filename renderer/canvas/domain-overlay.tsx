@@ -3,7 +3,7 @@
 // (a split: the VLAN does not reach across) keep the colour, are dashed and say so. Drawn as one SVG
 // under the links and the nodes and over the host frames, so it pans and zooms with the lab.
 import { memo } from 'react'
-import { type Box, BoxGrid } from '../../shared/layout/geometry.ts'
+import { type Box, BoxGrid, type BoxIndex } from '../../shared/layout/geometry.ts'
 import { UNTAGGED_COLOUR, vlanColour } from './vlan-colour.ts'
 
 export interface DomainShape {
@@ -25,28 +25,26 @@ export const haloRoom = (rings: number): number => (rings > 0 ? PAD + RING * (ri
 /**
  * Halo shapes for the domains, from the member nodes' boxes. `kept` (during a drag): the domains for
  * which it returns a shape keep that one, and only the others (those of the moved nodes) are shaped
- * again, as only the moved nodes' links are placed again.
+ * again, as only the moved nodes' links are placed again; `index` then gives the boxes' grid without
+ * indexing them all again (geometry.ts MovedGrid).
  */
 export function domainShapes(
   domains: readonly { id: string; vlan: number | null; members: readonly string[] }[],
   boxes: ReadonlyMap<string, Box>,
   hostOf: (node: string) => string,
   kept: (id: string) => DomainShape | undefined = () => undefined,
+  index: () => BoxIndex = () => new BoxGrid(boxes),
 ): DomainShape[] {
   const perVlan = new Map<number, number>()
   for (const d of domains) if (d.vlan !== null) perVlan.set(d.vlan, (perVlan.get(d.vlan) ?? 0) + 1)
-  // A node in several domains gets a ring per domain, each a little wider than the last.
-  const rings = new Map<string, number>()
-  let grid: BoxGrid | null = null
-  return domains.map((d) => {
-    const nodes = [...new Set(d.members.map((m) => m.slice(0, m.lastIndexOf(':'))))].filter((n) =>
-      boxes.has(n),
-    )
-    const ring = new Map(nodes.map((n) => [n, rings.get(n) ?? 0]))
-    for (const n of nodes) rings.set(n, (rings.get(n) ?? 0) + 1)
+  const rings = ringsOf(domains)
+  let grid: BoxIndex | null = null
+  return domains.map((d, i) => {
     const before = kept(d.id)
     if (before) return before
-    grid ??= new BoxGrid(boxes)
+    const ring = rings[i]!
+    const nodes = [...ring.keys()].filter((n) => boxes.has(n))
+    grid ??= index()
     const grow = (b: Box, by: number): Box => ({
       x: b.x - by,
       y: b.y - by,
@@ -85,6 +83,31 @@ export function domainShapes(
       hulls,
     }
   })
+}
+
+/**
+ * Each domain's member nodes with the ring each has in it: a node in several domains gets a ring per
+ * domain, each a little wider than the last. Where nodes are does not matter, so a drag frame reuses
+ * what the first frame worked out (kept per list of domains, which is the same while the lab's
+ * content is).
+ */
+const ringsCache = new WeakMap<readonly unknown[], Map<string, number>[]>()
+function ringsOf(domains: readonly { members: readonly string[] }[]): Map<string, number>[] {
+  const cached = ringsCache.get(domains)
+  if (cached) return cached
+  const count = new Map<string, number>()
+  const out = domains.map((d) => {
+    const ring = new Map<string, number>()
+    for (const m of d.members) {
+      const node = m.slice(0, m.lastIndexOf(':'))
+      if (ring.has(node)) continue
+      ring.set(node, count.get(node) ?? 0)
+      count.set(node, (count.get(node) ?? 0) + 1)
+    }
+    return ring
+  })
+  ringsCache.set(domains, out)
+  return out
 }
 
 /**

@@ -76,6 +76,7 @@ const GAP = 4
 export function linkGeometry(
   boxes: ReadonlyMap<string, Box>,
   links: readonly LinkShape[],
+  index: () => BoxIndex = () => new BoxGrid(boxes),
 ): Map<string, LinkGeometry> {
   // Ports: per node and side, the links leaving there, ordered along the side by where they lead.
   const ports = new Map<string, { link: number; end: 0 | 1; towards: number }[]>()
@@ -114,7 +115,7 @@ export function linkGeometry(
   }
   // Nodes, then each label as it is placed: a label goes to the first of its places that is clear
   // of both (a hand-drawn lab puts guests anywhere; the laid-out one leaves room at the first).
-  const grid = new BoxGrid(boxes)
+  const grid = index()
   const place = (name: string, size: { width: number; height: number }, places: Point[]): Point => {
     // The first clear place; when none is, the one that covers least.
     let chosen = places[0]!
@@ -221,7 +222,7 @@ const boxAround = (p: Point, size: { width: number; height: number }, margin: nu
  * Where a wire's chips go: its middle, unless a node sits there (a wire passing a bridge it does
  * not join), then the nearest point along it that is clear, so no chip ever covers a node.
  */
-function wireLabelPlace(from: Point, to: Point, link: LinkShape, grid: BoxGrid): Point {
+function wireLabelPlace(from: Point, to: Point, link: LinkShape, grid: BoxIndex): Point {
   const at = (t: number) => ({ x: from.x + (to.x - from.x) * t, y: from.y + (to.y - from.y) * t })
   const { width, height } = link.label
   for (const t of [0.5, 0.4, 0.6, 0.3, 0.7, 0.22, 0.78, 0.15, 0.85]) {
@@ -254,7 +255,14 @@ export const overlaps = (a: Box, b: Box, margin = 0): boolean =>
  * The nodes' boxes bucketed in a coarse grid, so that "does this area cover a node" looks at the
  * nodes near it, not at all of them (a drag recomputes every halo and wire label).
  */
-export class BoxGrid {
+/** Boxes that can be asked what of an area they cover, and be added to (labels as they are placed). */
+export interface BoxIndex {
+  covered(area: Box): number
+  some(area: Box, which: (name: string) => boolean): boolean
+  add(name: string, box: Box): void
+}
+
+export class BoxGrid implements BoxIndex {
   private readonly cells = new Map<string, [string, Box][]>()
   constructor(
     boxes: ReadonlyMap<string, Box>,
@@ -280,13 +288,13 @@ export class BoxGrid {
       else this.cells.set(key, [[name, box]])
     }
   }
-  /** How much of `area` the boxes cover (overlaps counted once per box). */
-  covered(area: Box): number {
+  /** How much of `area` the boxes cover (overlaps counted once per box); only those `which` takes. */
+  covered(area: Box, which: (name: string) => boolean = () => true): number {
     const seen = new Set<Box>()
     let sum = 0
     for (const key of this.keys(area))
-      for (const [, box] of this.cells.get(key) ?? []) {
-        if (seen.has(box) || !overlaps(area, box)) continue
+      for (const [name, box] of this.cells.get(key) ?? []) {
+        if (seen.has(box) || !overlaps(area, box) || !which(name)) continue
         seen.add(box)
         const w = Math.min(area.x + area.width, box.x + box.width) - Math.max(area.x, box.x)
         const h = Math.min(area.y + area.height, box.y + box.height) - Math.max(area.y, box.y)
@@ -299,6 +307,31 @@ export class BoxGrid {
     for (const key of this.keys(area))
       for (const [name, box] of this.cells.get(key) ?? []) if (which(name) && overlaps(area, box)) return true
     return false
+  }
+}
+
+/**
+ * A grid of boxes with some of them moved: what a drag frame asks about, without indexing every
+ * box of the lab again (`base` is the grid at rest, never added to; labels go to the moved part).
+ */
+export class MovedGrid implements BoxIndex {
+  private readonly now: BoxGrid
+  private readonly kept: (name: string) => boolean
+  constructor(
+    private readonly base: BoxGrid,
+    moved: ReadonlyMap<string, Box>,
+  ) {
+    this.now = new BoxGrid(moved)
+    this.kept = (name) => !moved.has(name)
+  }
+  covered(area: Box): number {
+    return this.base.covered(area, this.kept) + this.now.covered(area)
+  }
+  some(area: Box, which: (name: string) => boolean): boolean {
+    return this.base.some(area, (n) => this.kept(n) && which(n)) || this.now.some(area, which)
+  }
+  add(name: string, box: Box): void {
+    this.now.add(name, box)
   }
 }
 

@@ -5,6 +5,7 @@
 //   PROF_CSS='…'        a style sheet added to the page first: what would a change of style save?
 //   PROF_QUIET=1        no CPU profile lines
 //   PROF_FRAME=30       what the main thread did before the 30th long (> 5 ms) Layerize
+//   PROF_LAYERIZE_US=0  ... counting every Layerize (one a frame), not only long ones
 //   PROF_MIN_US=0       ... every event of it, not only those over 300 µs
 //   PROF_CATEGORIES=…   trace categories (e.g. add blink,cc,disabled-by-default-blink.debug)
 //   PROF_DUMP=Paint     the arguments of the last 30 events of that name
@@ -128,7 +129,9 @@ function summariseTrace(events: TraceEvent[]) {
   const frameAt = Number(process.env.PROF_FRAME ?? 0)
   if (frameAt) {
     const main = events.filter((e) => threads.get(`${e.pid}:${e.tid}`) === 'CrRendererMain')
-    const layerize = main.filter((e) => e.name === 'Layerize' && (e.dur ?? 0) > 5000)
+    const layerize = main.filter(
+      (e) => e.name === 'Layerize' && (e.dur ?? 0) > Number(process.env.PROF_LAYERIZE_US ?? 5000),
+    )
     const at = layerize[frameAt]!
     const prev = layerize[frameAt - 1]!
     for (const e of main.filter((e) => e.ts > prev.ts && e.ts <= at.ts).sort((a, b) => a.ts - b.ts))

@@ -10,13 +10,20 @@ describe('activity marks', () => {
   })
 
   it('lists only the busy links, and the same text while no level changes', () => {
-    const links = ['a:eth1', 'b:eth1', 's1~s2'].map((id) => ({ linkId: id, linkKey: id }))
-    const rates: Record<string, number> = { 'a:eth1': 196, 's1~s2': 50_000 }
-    const first = busyLinks(links, (l) => rates[l.linkId])
-    expect(first).toBe('0:1,2:2')
-    rates['a:eth1'] = 250 // still level 1: nothing to draw anew
-    expect(busyLinks(links, (l) => rates[l.linkId])).toBe(first)
-    rates['s1~s2'] = 0
-    expect(busyLinks(links, (l) => rates[l.linkId])).toBe('0:1')
+    const rate = (r: number) => ({ rxRate: r, txRate: 0 })
+    const counters: Record<string, { rxRate: number; txRate: number }> = {
+      's1~s2': rate(50_000),
+      'a:eth1': rate(196),
+      'b:eth1': rate(0),
+    }
+    const first = busyLinks(counters)
+    expect(JSON.parse(first)).toEqual([
+      ['a:eth1', 1],
+      ['s1~s2', 2],
+    ])
+    counters['a:eth1'] = rate(250) // still level 1: nothing to draw anew
+    expect(busyLinks(counters)).toBe(first)
+    counters['s1~s2'] = rate(0)
+    expect(JSON.parse(busyLinks(counters))).toEqual([['a:eth1', 1]])
   })
 })

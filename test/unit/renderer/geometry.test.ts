@@ -4,7 +4,14 @@
 import { describe, expect, it } from 'vitest'
 import { domainShapes } from '../../../renderer/canvas/domain-overlay.tsx'
 import { vlanColour } from '../../../renderer/canvas/vlan-colour.ts'
-import { type Box, type LinkShape, linkGeometry, overlaps } from '../../../shared/layout/geometry.ts'
+import {
+  type Box,
+  BoxGrid,
+  type LinkShape,
+  linkGeometry,
+  MovedGrid,
+  overlaps,
+} from '../../../shared/layout/geometry.ts'
 
 const box = (x: number, y: number, width = 100, height = 40): Box => ({ x, y, width, height })
 const guestLink = (guest: string, bridge: string): LinkShape => ({
@@ -184,5 +191,40 @@ describe('labels of a hand-drawn lab', () => {
       expect(Math.hypot(chip!.x - to.x, chip!.y - to.y)).toBeLessThan(110)
       expect(Math.hypot(label.x - from.x, label.y - from.y)).toBeLessThan(160)
     }
+  })
+})
+
+describe('a drag frame’s grid (MovedGrid)', () => {
+  // Two rows of guests under two bridges; `b` is dragged next to `f`, where it is crowded.
+  const rest = new Map([
+    ['br1', box(0, 0, 400)],
+    ['br2', box(600, 0, 400)],
+    ...['a', 'b', 'c'].map((g, i) => [g, box(i * 150, 160)] as const),
+    ...['e', 'f', 'g'].map((g, i) => [g, box(600 + i * 150, 160)] as const),
+  ])
+  const links = [
+    ...['a', 'b', 'c'].map((g) => guestLink(g, 'br1')),
+    ...['e', 'f', 'g'].map((g) => guestLink(g, 'br2')),
+  ]
+  const moved = new Map([['b', box(700, 230)]])
+  const now = new Map([...rest, ...moved])
+  const moving = links.filter((l) => l.ends.includes('b'))
+
+  it('places the moved node’s labels as a grid of every box where it is now would', () => {
+    const fresh = linkGeometry(now, moving)
+    const viaMoved = linkGeometry(now, moving, () => new MovedGrid(new BoxGrid(rest), moved))
+    expect(viaMoved).toEqual(fresh)
+  })
+
+  it('answers for the moved box where it is now, not where it was', () => {
+    const grid = new MovedGrid(new BoxGrid(rest), moved)
+    expect(grid.covered(box(150, 160))).toBe(0)
+    expect(grid.covered(box(700, 230))).toBe(100 * 40)
+    expect(grid.some(box(700, 230), (n) => n === 'b')).toBe(true)
+    expect(grid.some(box(150, 160), (n) => n === 'b')).toBe(false)
+    // Labels placed in a frame go to the moved part, never into the grid at rest.
+    const base = new BoxGrid(rest)
+    new MovedGrid(base, moved).add('label b:eth1', box(0, 300))
+    expect(base.covered(box(0, 300))).toBe(0)
   })
 })
