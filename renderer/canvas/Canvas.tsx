@@ -20,6 +20,7 @@ import { sshTarget } from '../../shared/lab/ssh.ts'
 import {
   type Box,
   BoxGrid,
+  type LinkGeometry,
   labelLines,
   labNodeSizes,
   linkGeometry,
@@ -29,7 +30,7 @@ import {
   type Point,
   waitingSpot,
 } from '../../shared/layout/geometry.ts'
-import { checkedLab, labDomains } from '../document/checked.ts'
+import { checkedContent, labDomains } from '../document/checked.ts'
 import { addHost, addNode, connect, deleteSelection, moveNodes, placeOnHost } from '../document/commands.ts'
 import { settleOpened } from '../document/layout-actions.ts'
 import { useLinkKeys } from '../document/link-keys.ts'
@@ -80,7 +81,13 @@ export function Canvas() {
   // Below reading zoom the lab is drawn by the overview (overview.tsx), not as React Flow nodes.
   const far = useStore((s) => s.transform[2] < LABEL_ZOOM)
   const machines = useLive((s) => s.machines)
-  const checked = checkedLab(lab)
+  // What the canvas reads of the lab apart from positions: the same objects while a drag or a
+  // move changes only the layout, so that sizes, link shapes and what nodes and links show are not
+  // worked out again for 1,000 nodes when one is dropped.
+  const labNodes = lab.nodes
+  const labLinks = lab.links
+  const content = useMemo(() => ({ nodes: labNodes, links: labLinks }), [labNodes, labLinks])
+  const checked = checkedContent(lab)
   const domains = labDomains(lab)
 
   // A lab just opened (or New): lay out what has no position, then fit the view.
@@ -138,7 +145,7 @@ export function Canvas() {
   // re-derives only positions (boxes, the moved nodes' links, frames, halos), never the check, the
   // domains or anything else read from the lab. The document gets them once, when the drag ends.
   const [dragged, setDragged] = useState<Readonly<Record<string, { x: number; y: number }>> | null>(null)
-  const sizes = useMemo(() => labNodeSizes(lab), [lab])
+  const sizes = useMemo(() => labNodeSizes(content), [content])
   const placed = useMemo(() => {
     const out = new Map<string, Box>()
     Object.keys(lab.nodes).forEach((name, i) => {
@@ -159,7 +166,7 @@ export function Canvas() {
     return out
   }, [placed, sizes, dragged])
 
-  const ids = useMemo(() => linkIds(lab.links ?? []), [lab])
+  const ids = useMemo(() => linkIds(labLinks ?? []), [labLinks])
   // Edges are keyed by the editor's link key: an ifname edit renames the link, not the edge.
   const keys = useLinkKeys((s) => s.keys)
   // Labels sit outside the domain halos around their guest: room for the most rings any node has.
@@ -167,7 +174,7 @@ export function Canvas() {
     () => haloRoom(Math.max(0, ...[...domainsOf.values()].map((d) => d.size))),
     [domainsOf],
   )
-  const shapes = useMemo(() => linkShapes(lab, ids, halo), [lab, ids, halo])
+  const shapes = useMemo(() => linkShapes(content, ids, halo), [content, ids, halo])
   // At rest, every link is placed (labels clear of each other); during a drag only the links of the
   // moved nodes are placed again, the others keep where they were when the drag began.
   const restBoxes = dragged === null ? boxes : null
@@ -191,12 +198,19 @@ export function Canvas() {
       return new MovedGrid(rest.grid, moved)
     }
   }, [boxes, dragged])
-  const geometry = useMemo(() => {
+  // The links a drag moves: the same for every frame of it.
+  const draggedNames = dragged === null ? '' : Object.keys(dragged).join('\n')
+  const movingShapes = useMemo(() => {
+    const names = new Set(draggedNames.split('\n'))
+    return shapes.filter((l) => names.has(l.ends[0]) || names.has(l.ends[1]))
+  }, [shapes, draggedNames])
+  const geometry: { get(id: string): LinkGeometry | undefined } = useMemo(() => {
     const rest = restGeometry.current ?? linkGeometry(boxes, shapes)
     if (dragged === null) return rest
-    const moving = shapes.filter((l) => l.ends[0] in dragged || l.ends[1] in dragged)
-    return new Map([...rest, ...linkGeometry(boxes, moving, movedIndex)])
-  }, [boxes, shapes, dragged, movedIndex])
+    // The moved links where they are now, the others where they were at rest.
+    const moved = linkGeometry(boxes, movingShapes, movedIndex)
+    return { get: (id: string) => moved.get(id) ?? rest.get(id) }
+  }, [boxes, shapes, dragged, movingShapes, movedIndex])
 
   const frames = useStable(
     useMemo(
@@ -218,7 +232,7 @@ export function Canvas() {
   const restHalos = useRef(new Map<string, DomainShape>())
   const halos = useMemo(() => {
     if (!showDomains) return null
-    const hostOf = (n: string) => nodeHost(lab.nodes[n] ?? {})
+    const hostOf = (n: string) => nodeHost(labNodes[n] ?? {})
     if (dragged === null) {
       const shapes = domainShapes(domains, boxes, hostOf)
       restHalos.current = new Map(shapes.map((s) => [s.id, s]))
@@ -232,13 +246,13 @@ export function Canvas() {
       (id) => (moving.has(id) ? undefined : restHalos.current.get(id)),
       movedIndex,
     )
-  }, [showDomains, domains, domainsOf, boxes, lab, dragged, movedIndex])
+  }, [showDomains, domains, domainsOf, boxes, labNodes, dragged, movedIndex])
 
   // What a node shows, apart from where: kept as it was for nodes an edit did not touch.
   const nodeData: (LabNodeData & { id: string })[] = useStable(
     useMemo(
       () =>
-        Object.entries(lab.nodes).map(([name, node]) => ({
+        Object.entries(labNodes).map(([name, node]) => ({
           id: name,
           name,
           kind: node.kind,
@@ -246,7 +260,7 @@ export function Canvas() {
           domains: [...(domainsOf.get(name) ?? [])],
           problems: problemsOf.get(`node:${name}`) ?? [],
         })),
-      [lab, domainsOf, problemsOf],
+      [labNodes, domainsOf, problemsOf],
     ),
   )
   const nodes = usePlaced(
@@ -271,7 +285,7 @@ export function Canvas() {
   const linkData = useStable(
     useMemo(
       () =>
-        (lab.links ?? []).map((link, i) => ({
+        (content.links ?? []).map((link, i) => ({
           id: keys[i] ?? ids[i]!,
           linkId: ids[i]!,
           linkKey: keys[i] ?? ids[i]!,
@@ -279,12 +293,12 @@ export function Canvas() {
           vlan: link.vlan ?? null,
           trunk: 'between' in link ? (link.trunk ?? []) : [],
           native: 'between' in link && link.native !== undefined ? [...new Set([link.native].flat())] : [],
-          label: labelLines(link, isGuestPair(lab, link)),
+          label: labelLines(link, isGuestPair(content, link)),
           problems: problemsOf.get(`link:${i}`) ?? [],
           adminDown: link.state === 'down',
           impairment: describeNetem(link.netem),
         })),
-      [lab, ids, keys, problemsOf],
+      [content, ids, keys, problemsOf],
     ),
   )
   const labelled: LabEdgeData[] = usePlaced(
@@ -295,7 +309,7 @@ export function Canvas() {
 
   const legendVlans = useMemo(() => {
     const vlans = new Set<number>()
-    for (const link of lab.links ?? []) {
+    for (const link of labLinks ?? []) {
       if (link.vlan !== undefined) vlans.add(link.vlan)
       if ('between' in link)
         for (const v of [...(link.trunk ?? []), ...[link.native ?? []].flat()]) vlans.add(v)
@@ -306,7 +320,7 @@ export function Canvas() {
       vlans: [...vlans].sort((a, b) => a - b),
       split: new Set([...count].filter(([, n]) => n > 1).map(([v]) => v)),
     }
-  }, [lab, domains])
+  }, [labLinks, domains])
 
   // A drag moves the nodes on the canvas as it goes and in the document once, when it ends: one
   // undo step however far it went.

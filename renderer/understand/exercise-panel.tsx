@@ -9,6 +9,7 @@ import { type GoalResult, gradeExercise } from '../../shared/l2/goals.ts'
 import { checkLab } from '../../shared/lab/check.ts'
 import type { ExerciseGoal } from '../../shared/lab/schema.ts'
 import { ApiFailure, type Client } from '../api/client.ts'
+import { checkedContent } from '../document/checked.ts'
 import { useDocument } from '../document/use-document.ts'
 import { explainPath } from './actions.ts'
 
@@ -104,7 +105,8 @@ export function ExercisePanel({ client }: { client: Client }) {
       setChecking(false)
     }
   }
-  const checked = useMemo(() => checkLab(lab), [lab])
+  // Goals read no positions: the check of the content, not of every dragged position.
+  const checked = checkedContent(lab)
   const exercise = checked.lab?.exercise ?? lab.exercise
   const grade = useMemo(
     () => (checked.lab?.exercise ? gradeExercise(checked.lab, checked.lab.exercise) : null),

@@ -262,51 +262,74 @@ export interface BoxIndex {
   add(name: string, box: Box): void
 }
 
+/** A box in the grid, with the last query that counted it (a box spans several cells). */
+type GridEntry = { readonly name: string; readonly box: Box; seen: number }
+
+/**
+ * Boxes indexed by the square cells they touch, for asking what lies in an area. Cells are keyed by
+ * number and queries mark what they counted rather than keeping a set: placing the labels of a
+ * 1,500-link lab asks some 10,000 times, and the strings and sets were most of its time.
+ */
 export class BoxGrid implements BoxIndex {
-  private readonly cells = new Map<string, [string, Box][]>()
+  private readonly cells = new Map<number, GridEntry[]>()
+  private query = 0
   constructor(
     boxes: ReadonlyMap<string, Box>,
     private readonly size = 320,
   ) {
-    for (const entry of boxes)
-      for (const key of this.keys(entry[1])) {
-        const cell = this.cells.get(key)
-        if (cell) cell.push(entry)
-        else this.cells.set(key, [entry])
-      }
+    for (const [name, box] of boxes) this.add(name, box)
   }
-  private *keys(b: Box) {
-    for (let cx = Math.floor(b.x / this.size); cx <= Math.floor((b.x + b.width) / this.size); cx++)
-      for (let cy = Math.floor(b.y / this.size); cy <= Math.floor((b.y + b.height) / this.size); cy++)
-        yield `${cx},${cy}`
+  /** The cells `b` touches, each as its key, to `visit` until it returns true. */
+  private cellsOf(b: Box, visit: (cell: GridEntry[] | undefined, key: number) => boolean | undefined): void {
+    const x1 = Math.floor((b.x + b.width) / this.size)
+    const y0 = Math.floor(b.y / this.size)
+    const y1 = Math.floor((b.y + b.height) / this.size)
+    for (let cx = Math.floor(b.x / this.size); cx <= x1; cx++)
+      for (let cy = y0; cy <= y1; cy++) {
+        // Cells within ±2^20 of the origin (hundreds of millions of canvas units) have keys of their own.
+        const key = (cx + 0x100000) * 0x200000 + (cy + 0x100000)
+        if (visit(this.cells.get(key), key)) return
+      }
   }
   /** Adds a box: a label placed, which later labels keep clear of. */
   add(name: string, box: Box): void {
-    for (const key of this.keys(box)) {
-      const cell = this.cells.get(key)
-      if (cell) cell.push([name, box])
-      else this.cells.set(key, [[name, box]])
-    }
+    const entry: GridEntry = { name, box, seen: 0 }
+    this.cellsOf(box, (cell, key) => {
+      if (cell) cell.push(entry)
+      else this.cells.set(key, [entry])
+      return false
+    })
   }
   /** How much of `area` the boxes cover (overlaps counted once per box); only those `which` takes. */
-  covered(area: Box, which: (name: string) => boolean = () => true): number {
-    const seen = new Set<Box>()
+  covered(area: Box, which?: (name: string) => boolean): number {
+    const query = ++this.query
     let sum = 0
-    for (const key of this.keys(area))
-      for (const [name, box] of this.cells.get(key) ?? []) {
-        if (seen.has(box) || !overlaps(area, box) || !which(name)) continue
-        seen.add(box)
+    this.cellsOf(area, (cell) => {
+      for (const entry of cell ?? []) {
+        if (entry.seen === query) continue
+        entry.seen = query
+        const { box } = entry
+        if (!overlaps(area, box) || (which && !which(entry.name))) continue
         const w = Math.min(area.x + area.width, box.x + box.width) - Math.max(area.x, box.x)
         const h = Math.min(area.y + area.height, box.y + box.height) - Math.max(area.y, box.y)
         sum += w * h
       }
+      return false
+    })
     return sum
   }
   /** Whether a box for which `which` holds overlaps `area`. */
   some(area: Box, which: (name: string) => boolean): boolean {
-    for (const key of this.keys(area))
-      for (const [name, box] of this.cells.get(key) ?? []) if (which(name) && overlaps(area, box)) return true
-    return false
+    let found = false
+    this.cellsOf(area, (cell) => {
+      for (const entry of cell ?? [])
+        if (overlaps(area, entry.box) && which(entry.name)) {
+          found = true
+          return true
+        }
+      return false
+    })
+    return found
   }
 }
 
@@ -368,7 +391,9 @@ export function labelSize(link: LabLink, pair = false): { width: number; height:
 }
 
 /** Every node's size in a lab: bridges by their number of guest links, all by their text. */
-export function labNodeSizes(lab: Lab): Map<string, { width: number; height: number }> {
+export function labNodeSizes(
+  lab: Pick<Lab, 'nodes' | 'links'>,
+): Map<string, { width: number; height: number }> {
   const ports = new Map<string, number>()
   for (const link of lab.links ?? []) if ('guest' in link) ports.set(link.to, (ports.get(link.to) ?? 0) + 1)
   return new Map(
@@ -388,7 +413,11 @@ export const waitingSpot = (i: number): Point => ({ x: 60 + (i % 6) * 170, y: 60
  * What linkGeometry places of each link: its ends, label and chip sizes, and the room its guest's
  * halos take (the canvas and the exported picture draw from the same shapes).
  */
-export function linkShapes(lab: Lab, ids: readonly string[], halo: number): LinkShape[] {
+export function linkShapes(
+  lab: Pick<Lab, 'nodes' | 'links'>,
+  ids: readonly string[],
+  halo: number,
+): LinkShape[] {
   return (lab.links ?? []).map((link, i) => {
     const guestLink = 'guest' in link
     return {
