@@ -15,12 +15,13 @@ import {
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { describeNetem } from '../../shared/lab/netem.ts'
 import { linkIds, nodeHost } from '../../shared/lab/normalize.ts'
-import { isGuestPair, type NodeKind } from '../../shared/lab/schema.ts'
+import { isGuestPair, type Lab, type NodeKind } from '../../shared/lab/schema.ts'
 import { sshTarget } from '../../shared/lab/ssh.ts'
 import {
   type Box,
   BoxGrid,
   type LinkGeometry,
+  type LinkShape,
   labelLines,
   labNodeSizes,
   linkGeometry,
@@ -178,7 +179,32 @@ export function Canvas() {
   // At rest, every link is placed (labels clear of each other); during a drag only the links of the
   // moved nodes are placed again, the others keep where they were when the drag began.
   const restBoxes = dragged === null ? boxes : null
-  const atRest = useMemo(() => (restBoxes ? linkGeometry(restBoxes, shapes) : null), [restBoxes, shapes])
+  // Right after a drop the links stay where the last drag frame put them (the moved ones against the
+  // boxes at rest); every label of the lab is placed again when the browser is next idle: that is
+  // some 30 ms at 1,500 links, kept out of the frame that ends the gesture. Any other change of
+  // positions or links places them all at once.
+  const dropped = useRef<{ lab: Lab; shapes: LinkShape[]; placement: Placement } | null>(null)
+  const [idlePlaced, setIdlePlaced] = useState<{
+    boxes: ReadonlyMap<string, Box>
+    shapes: LinkShape[]
+    placement: Placement
+  } | null>(null)
+  const atRest = useMemo((): Placement | null => {
+    if (!restBoxes) return null
+    if (idlePlaced?.boxes === restBoxes && idlePlaced.shapes === shapes) return idlePlaced.placement
+    const drop = dropped.current
+    if (drop?.lab === lab && drop.shapes === shapes) return drop.placement
+    return linkGeometry(restBoxes, shapes)
+  }, [restBoxes, shapes, idlePlaced, lab])
+  useEffect(() => {
+    if (!restBoxes || dropped.current?.lab !== lab) return
+    const place = () => {
+      dropped.current = null
+      setIdlePlaced({ boxes: restBoxes, shapes, placement: linkGeometry(restBoxes, shapes) })
+    }
+    const idle = requestIdleCallback(place, { timeout: 300 })
+    return () => cancelIdleCallback(idle)
+  }, [restBoxes, shapes, lab])
   const restGeometry = useRef(atRest)
   if (atRest) restGeometry.current = atRest
   // A drag frame asks the boxes at rest, with the moved ones where they are now (MovedGrid): the
@@ -204,13 +230,17 @@ export function Canvas() {
     const names = new Set(draggedNames.split('\n'))
     return shapes.filter((l) => names.has(l.ends[0]) || names.has(l.ends[1]))
   }, [shapes, draggedNames])
-  const geometry: { get(id: string): LinkGeometry | undefined } = useMemo(() => {
+  const geometry: Placement = useMemo(() => {
     const rest = restGeometry.current ?? linkGeometry(boxes, shapes)
     if (dragged === null) return rest
     // The moved links where they are now, the others where they were at rest.
     const moved = linkGeometry(boxes, movingShapes, movedIndex)
     return { get: (id: string) => moved.get(id) ?? rest.get(id) }
   }, [boxes, shapes, dragged, movingShapes, movedIndex])
+  // What a drop shows until the browser is idle (above): the drag's last frame.
+  const dropOf = (next: Lab) => {
+    dropped.current = { lab: next, shapes, placement: geometry }
+  }
 
   const frames = useStable(
     useMemo(
@@ -326,6 +356,17 @@ export function Canvas() {
   // undo step however far it went.
   const draggedRef = useRef(dragged)
   draggedRef.current = dragged
+  // The end of a drag: the document gets the nodes where they were dropped, in one undo step.
+  const dropRef = useRef(dropOf)
+  dropRef.current = dropOf
+  const drop = useCallback(
+    (at: Readonly<Record<string, { x: number; y: number }>>) => {
+      const next = moveNodes(useDocument.getState().lab, at)
+      dropRef.current(next)
+      change(() => next, 'drag')
+    },
+    [change],
+  )
   const onNodesChange = useCallback(
     (changes: NodeChange[]) => {
       const moved: Record<string, { x: number; y: number }> = {}
@@ -341,10 +382,10 @@ export function Canvas() {
       }
       const final = { ...draggedRef.current, ...moved }
       setDragged(null)
-      if (Object.keys(final).length > 0) change((l) => moveNodes(l, final), 'drag')
+      if (Object.keys(final).length > 0) drop(final)
       endGesture()
     },
-    [change, endGesture],
+    [drop, endGesture],
   )
 
   const onDrop = useCallback(
@@ -498,7 +539,7 @@ export function Canvas() {
     drag: (moved) => setDragged((d) => ({ ...d, ...moved })),
     dragEnd: (moved) => {
       setDragged(null)
-      change((l) => moveNodes(l, moved), 'drag')
+      drop(moved)
       endGesture()
     },
     ...nodeActions,
@@ -579,3 +620,6 @@ const FitIcon = () => (
     />
   </svg>
 )
+
+/** Where each link and its labels go, by link id. */
+type Placement = { get(id: string): LinkGeometry | undefined }

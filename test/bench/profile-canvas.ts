@@ -9,6 +9,7 @@
 //   PROF_MIN_US=0       ... every event of it, not only those over 300 µs
 //   PROF_CATEGORIES=…   trace categories (e.g. add blink,cc,disabled-by-default-blink.debug)
 //   PROF_DUMP=Paint     the arguments of the last 30 events of that name
+//   PROF_DROP=1         the CPU profile of the drag's release alone
 //   PROF_PROBE='js'     evaluated in the page at the 6th move of a pan or drag, printed
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -71,7 +72,9 @@ async function profile(page: Page, cdp: CDPSession, gesture: 'pan' | 'zoom' | 'd
       'devtools.timeline,disabled-by-default-devtools.timeline,v8,blink.user_timing',
     transferMode: 'ReportEvents',
   })
-  await cdp.send('Profiler.start')
+  // PROF_DROP=1: the CPU profile covers only the release of a drag (the drop), not its moves.
+  const dropOnly = process.env.PROF_DROP !== undefined && gesture === 'drag'
+  if (!dropOnly) await cdp.send('Profiler.start')
   const zoom = await page.evaluate(
     '(() => { const t = getComputedStyle(document.querySelector(".react-flow__viewport")).transform; return t })()',
   )
@@ -89,7 +92,9 @@ async function profile(page: Page, cdp: CDPSession, gesture: 'pan' | 'zoom' | 'd
       if (i === 5 && process.env.PROF_PROBE)
         console.log('  probe:', await page.evaluate(process.env.PROF_PROBE))
     }
+    if (dropOnly) await cdp.send('Profiler.start')
     await page.mouse.up()
+    if (dropOnly) await page.evaluate('new Promise((r) => requestAnimationFrame(() => setTimeout(r, 50)))')
   }
   const wall = performance.now() - t0
   const times = await stopFrames(page)

@@ -175,6 +175,15 @@ describe.skipIf(skipReason !== null)('a lab opened on the canvas', () => {
     await page.mouse.up()
     const moved = (await node.boundingBox())!
     expect(moved.y).toBeGreaterThan(box.y + 60)
+    // Once the browser is idle after the drop, every label is placed for the lab as it is now
+    // (Canvas.tsx keeps the drag's placement until then): none on another label or on a node.
+    await expect
+      .poll(async () => {
+        const labels = await rects(page, '[data-link-label]', 'data-link-label')
+        const nodes = await rects(page, '[data-node-id]', 'data-node-id')
+        return [...pairsOverlapping(labels, labels), ...pairsOverlapping(labels, nodes)]
+      })
+      .toEqual([])
     // The drag was one undo step: one Ctrl+Z puts it back (where it is on the canvas: a drag near
     // the canvas's edge pans the view as it goes, so the screen position is not the measure).
     await page.keyboard.press('Control+z')
