@@ -9,6 +9,7 @@
 //   PROF_MIN_US=0       ... every event of it, not only those over 300 µs
 //   PROF_CATEGORIES=…   trace categories (e.g. add blink,cc,disabled-by-default-blink.debug)
 //   PROF_DUMP=Paint     the arguments of the last 30 events of that name
+//   PROF_LONG=8         every main-thread task over 8 ms, and what was in it
 //   PROF_DROP=1         the CPU profile of the drag's release alone
 //   PROF_PROBE='js'     evaluated in the page at the 6th move of a pan or drag, printed
 import { mkdtempSync, writeFileSync } from 'node:fs'
@@ -130,6 +131,24 @@ function summariseTrace(events: TraceEvent[]) {
   const threads = new Map<string, string>()
   for (const e of events)
     if (e.ph === 'M' && e.name === 'thread_name') threads.set(`${e.pid}:${e.tid}`, e.args?.name ?? '')
+  // PROF_LONG=8: each main-thread task over 8 ms, with what took most of it.
+  const long = Number(process.env.PROF_LONG ?? 0)
+  if (long) {
+    const main = events.filter((e) => threads.get(`${e.pid}:${e.tid}`) === 'CrRendererMain' && e.ph === 'X')
+    const t0 = Math.min(...main.map((e) => e.ts))
+    for (const task of main.filter((e) => e.name === 'RunTask' && (e.dur ?? 0) > long * 1000)) {
+      const inside = main.filter(
+        (e) =>
+          e !== task && e.ts >= task.ts && e.ts + (e.dur ?? 0) <= task.ts + task.dur! && (e.dur ?? 0) > 500,
+      )
+      const parts = inside
+        .filter((e) => !['v8.callFunction', 'FunctionCall', 'RunTask'].includes(e.name))
+        .map((e) => `${e.name} ${((e.dur ?? 0) / 1000).toFixed(1)}`)
+      console.log(
+        `  +${((task.ts - t0) / 1000).toFixed(0)}ms task ${(task.dur! / 1000).toFixed(1)}ms: ${parts.join(', ')}`,
+      )
+    }
+  }
   // PROF_FRAME=60: what the main thread did around the 60th Layerize (one frame of the gesture).
   const frameAt = Number(process.env.PROF_FRAME ?? 0)
   if (frameAt) {
