@@ -35,7 +35,7 @@ describe.skipIf(skipReason !== null)('drawing, applying and watching a lab in th
     mkdirSync(shots, { recursive: true })
     server = await serve({ service: engineService(engine), staticDir: rendererDir })
     browser = await launchChromium()
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } })
+    page = await browser.newPage({ viewport: { width: 1600, height: 1000 } })
     // New asks before dropping unsaved changes; this person says yes.
     page.on('dialog', (dialog) => void dialog.accept())
     await page.goto(server.url)

@@ -62,7 +62,7 @@ describe.skipIf(skipReason !== null)('link state and impairments in the editor',
       staticDir: join(root, 'dist', 'renderer'),
     })
     browser = await launchChromium()
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } })
+    page = await browser.newPage({ viewport: { width: 1600, height: 1000 } })
     await page.goto(server.url)
     await page.waitForSelector(`[data-node-id="${s}"]`)
   })
