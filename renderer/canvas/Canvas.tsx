@@ -305,6 +305,7 @@ export function Canvas() {
       // The size is known (geometry.ts): said, so that React Flow keeps the node's measured handles
       // when the node object changes, instead of measuring the node again (every drag frame).
       measured: { width: box.width, height: box.height },
+      style: placedAt(box),
       data,
     }),
     (a, b) => a.x === b.x && a.y === b.y && a.width === b.width && a.height === b.height,
@@ -623,3 +624,10 @@ const FitIcon = () => (
 
 /** Where each link and its labels go, by link id. */
 type Placement = { get(id: string): LinkGeometry | undefined }
+
+/**
+ * Where a node's wrapper goes: at its left and top, not at React Flow's translate() (the style given
+ * comes after React Flow's own). Each transform was a paint chunk of its own, which Chromium
+ * layerized again on every frame that changed anything: a drag frame's longest part of its work.
+ */
+export const placedAt = (at: { x: number; y: number }) => ({ transform: 'none', left: at.x, top: at.y })

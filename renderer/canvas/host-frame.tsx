@@ -76,6 +76,8 @@ export function hostFrames(
       id: `host:${name}`,
       type: 'host',
       position: { x: x0, y: y0 },
+      // At its left and top, as the nodes are (Canvas.tsx placedAt).
+      style: { transform: 'none', left: x0, top: y0 },
       data: { name, width: x1 - x0, height: y1 - y0, ...withMachine(machine(name)) },
       width: x1 - x0,
       height: y1 - y0,

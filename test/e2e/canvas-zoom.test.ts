@@ -24,15 +24,15 @@ describe.skipIf(skipReason !== null)('zooming the canvas out and in', () => {
   }
   const nodes = () =>
     editor.page.locator('[data-node-id]').evaluateAll((e) => e.map((n) => (n as HTMLElement).dataset.nodeId!))
-  /** A drawn node's box in canvas units (React Flow places its wrapper there). */
+  /** A drawn node's box in canvas units (its wrapper's left and top, Canvas.tsx placedAt). */
   const canvasBox = (name: string): Promise<Box> =>
     editor.page.locator(`.react-flow__node[data-id="${name}"]`).evaluate((e) => {
-      const m = new DOMMatrix((e as HTMLElement).style.transform)
+      const { style, offsetWidth, offsetHeight } = e as HTMLElement
       return {
-        x: m.e,
-        y: m.f,
-        width: (e as HTMLElement).offsetWidth,
-        height: (e as HTMLElement).offsetHeight,
+        x: Number.parseFloat(style.left),
+        y: Number.parseFloat(style.top),
+        width: offsetWidth,
+        height: offsetHeight,
       }
     })
   /** Where a point of the canvas is on the screen now. */
