@@ -15,18 +15,13 @@ import {
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { describeNetem } from '../../shared/lab/netem.ts'
 import { linkIds, nodeHost } from '../../shared/lab/normalize.ts'
-import { isGuestPair, type Lab, type NodeKind } from '../../shared/lab/schema.ts'
+import { isGuestPair, type NodeKind } from '../../shared/lab/schema.ts'
 import { sshTarget } from '../../shared/lab/ssh.ts'
 import {
   type Box,
-  BoxGrid,
-  type LinkGeometry,
-  type LinkShape,
   labelLines,
   labNodeSizes,
-  linkGeometry,
   linkShapes,
-  MovedGrid,
   nodeDetail,
   type Point,
   waitingSpot,
@@ -59,6 +54,7 @@ import {
   type OverviewNode,
   useOverviewPointer,
 } from './overview.tsx'
+import { useLinkPlacement } from './placement.ts'
 import { usePlaced, useStable } from './stable.ts'
 import { vlanColour } from './vlan-colour.ts'
 
@@ -92,7 +88,6 @@ export function Canvas() {
   const domains = labDomains(lab)
 
   // A lab just opened (or New): lay out what has no position, then fit the view.
-  // biome-ignore lint/correctness/useExhaustiveDependencies: runs once per opened lab, by design
   const [settled, setSettled] = useState(-1)
   useEffect(() => {
     warmUpOpening()
@@ -176,71 +171,7 @@ export function Canvas() {
     [domainsOf],
   )
   const shapes = useMemo(() => linkShapes(content, ids, halo), [content, ids, halo])
-  // At rest, every link is placed (labels clear of each other); during a drag only the links of the
-  // moved nodes are placed again, the others keep where they were when the drag began.
-  const restBoxes = dragged === null ? boxes : null
-  // Right after a drop the links stay where the last drag frame put them (the moved ones against the
-  // boxes at rest); every label of the lab is placed again when the browser is next idle: that is
-  // some 30 ms at 1,500 links, kept out of the frame that ends the gesture. Any other change of
-  // positions or links places them all at once.
-  const dropped = useRef<{ lab: Lab; shapes: LinkShape[]; placement: Placement } | null>(null)
-  const [idlePlaced, setIdlePlaced] = useState<{
-    boxes: ReadonlyMap<string, Box>
-    shapes: LinkShape[]
-    placement: Placement
-  } | null>(null)
-  const atRest = useMemo((): Placement | null => {
-    if (!restBoxes) return null
-    if (idlePlaced?.boxes === restBoxes && idlePlaced.shapes === shapes) return idlePlaced.placement
-    const drop = dropped.current
-    if (drop?.lab === lab && drop.shapes === shapes) return drop.placement
-    return linkGeometry(restBoxes, shapes)
-  }, [restBoxes, shapes, idlePlaced, lab])
-  useEffect(() => {
-    if (!restBoxes || dropped.current?.lab !== lab) return
-    const place = () => {
-      dropped.current = null
-      setIdlePlaced({ boxes: restBoxes, shapes, placement: linkGeometry(restBoxes, shapes) })
-    }
-    const idle = requestIdleCallback(place, { timeout: 300 })
-    return () => cancelIdleCallback(idle)
-  }, [restBoxes, shapes, lab])
-  const restGeometry = useRef(atRest)
-  if (atRest) restGeometry.current = atRest
-  // A drag frame asks the boxes at rest, with the moved ones where they are now (MovedGrid): the
-  // grid of every box is made once per drag, not once per frame.
-  const restGrid = useRef<{ boxes: ReadonlyMap<string, Box>; grid: BoxGrid | null }>({ boxes, grid: null })
-  if (restBoxes && restGrid.current.boxes !== restBoxes) restGrid.current = { boxes: restBoxes, grid: null }
-  const movedIndex = useMemo(() => {
-    if (dragged === null) return undefined
-    const moved = new Map(
-      Object.keys(dragged)
-        .map((n) => [n, boxes.get(n)!] as const)
-        .filter(([, b]) => b),
-    )
-    return () => {
-      const rest = restGrid.current
-      rest.grid ??= new BoxGrid(rest.boxes)
-      return new MovedGrid(rest.grid, moved)
-    }
-  }, [boxes, dragged])
-  // The links a drag moves: the same for every frame of it.
-  const draggedNames = dragged === null ? '' : Object.keys(dragged).join('\n')
-  const movingShapes = useMemo(() => {
-    const names = new Set(draggedNames.split('\n'))
-    return shapes.filter((l) => names.has(l.ends[0]) || names.has(l.ends[1]))
-  }, [shapes, draggedNames])
-  const geometry: Placement = useMemo(() => {
-    const rest = restGeometry.current ?? linkGeometry(boxes, shapes)
-    if (dragged === null) return rest
-    // The moved links where they are now, the others where they were at rest.
-    const moved = linkGeometry(boxes, movingShapes, movedIndex)
-    return { get: (id: string) => moved.get(id) ?? rest.get(id) }
-  }, [boxes, shapes, dragged, movingShapes, movedIndex])
-  // What a drop shows until the browser is idle (above): the drag's last frame.
-  const dropOf = (next: Lab) => {
-    dropped.current = { lab: next, shapes, placement: geometry }
-  }
+  const { geometry, movedIndex, dropped } = useLinkPlacement(lab, boxes, shapes, dragged)
 
   const frames = useStable(
     useMemo(
@@ -358,15 +289,13 @@ export function Canvas() {
   const draggedRef = useRef(dragged)
   draggedRef.current = dragged
   // The end of a drag: the document gets the nodes where they were dropped, in one undo step.
-  const dropRef = useRef(dropOf)
-  dropRef.current = dropOf
   const drop = useCallback(
     (at: Readonly<Record<string, { x: number; y: number }>>) => {
       const next = moveNodes(useDocument.getState().lab, at)
-      dropRef.current(next)
+      dropped(next)
       change(() => next, 'drag')
     },
-    [change],
+    [change, dropped],
   )
   const onNodesChange = useCallback(
     (changes: NodeChange[]) => {
@@ -621,9 +550,6 @@ const FitIcon = () => (
     />
   </svg>
 )
-
-/** Where each link and its labels go, by link id. */
-type Placement = { get(id: string): LinkGeometry | undefined }
 
 /**
  * Where a node's wrapper goes: at its left and top, not at React Flow's translate() (the style given

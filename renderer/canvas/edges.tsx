@@ -110,7 +110,6 @@ function LinkLineView({ data }: { data: LabEdgeData }) {
   const path = `M ${g.from.x},${g.from.y} L ${g.to.x},${g.to.y}`
   return (
     // biome-ignore lint/a11y/noStaticElementInteractions: the link's label is its button; this is the line
-    // biome-ignore lint/a11y/useKeyWithClickEvents: as above
     <g
       className={`lab-edge nopan${selected ? ' selected' : ''}`}
       onClick={() => clickLink(data.linkId)}
