@@ -27,7 +27,7 @@ import {
   waitingSpot,
 } from '../../shared/layout/geometry.ts'
 import { checkedContent, labDomains } from '../document/checked.ts'
-import { addHost, addNode, connect, deleteSelection, moveNodes, placeOnHost } from '../document/commands.ts'
+import { addHost, addNode, connect, moveNodes, placeOnHost } from '../document/commands.ts'
 import { settleOpened } from '../document/layout-actions.ts'
 import { useLinkKeys } from '../document/link-keys.ts'
 import { useDocument } from '../document/use-document.ts'
@@ -60,7 +60,6 @@ import { vlanColour } from './vlan-colour.ts'
 
 /** Labs with more nodes than this get a minimap (they are bigger than the view at a legible zoom). */
 const MINIMAP_FROM = 40
-const DELETE_KEYS = ['Delete', 'Backspace']
 /** What React Flow holds zoomed out: nothing (the overview draws the lab). */
 const NO_NODES: Node[] = []
 /** The fit button shows the whole lab down to React Flow's least zoom. */
@@ -420,14 +419,6 @@ export function Canvas() {
       },
       onNodeMouseEnter: (_: React.MouseEvent, node: Node) => nodeActions.hover(node.id),
       onNodeMouseLeave: () => nodeActions.hover(null),
-      onDelete: ({ nodes: n }: { nodes: Node[] }) =>
-        change((l) =>
-          deleteSelection(
-            l,
-            n.map((x) => x.id).filter((id) => id in l.nodes),
-            [],
-          ),
-        ),
     }),
     [change, endGesture, nodeActions],
   )
@@ -499,7 +490,9 @@ export function Canvas() {
         // Only the nodes in view are in the page: Chromium's per-frame work (layerizing, hit testing)
         // grows with every element, in view or not; a big lab at a legible zoom shows a part of it.
         onlyRenderVisibleElements
-        deleteKeyCode={DELETE_KEYS}
+        // Delete is the editor's shortcut (ui/shortcuts.ts), on its own selection: React Flow's
+        // deleted the nodes selected in its store, which the canvas never selects (it never deleted).
+        deleteKeyCode={null}
       >
         {far && <Overview scene={overview} />}
         {/* A lab that fits the view needs no map of itself (TopoViewer shows none either). */}

@@ -5,7 +5,7 @@ import { useEffect } from 'react'
 import { labNodeSizes } from '../../shared/layout/geometry.ts'
 import type { Client } from '../api/client.ts'
 import { pasteOffset } from '../canvas/free-spot.ts'
-import { duplicate } from '../document/commands.ts'
+import { deleteSelection, duplicate } from '../document/commands.ts'
 import { saveFile, saveFileAs } from '../document/file-actions.ts'
 import { layoutDocument } from '../document/layout-actions.ts'
 import { useDocument } from '../document/use-document.ts'
@@ -83,6 +83,10 @@ export function useShortcuts(client: Client): void {
         ui.openMenu(null)
         ui.toggleHelp(false)
         ui.setPaint(null)
+      } else if (e.key === 'Delete' || e.key === 'Backspace') {
+        if (ui.selectedNodes.length === 0 && ui.selectedLinks.length === 0) return
+        doc.change((lab) => deleteSelection(lab, ui.selectedNodes, ui.selectedLinks))
+        ui.select([], [])
       } else if (key === 'f') zoomToSelection()
       else if (key === 'l') void layoutDocument(e.shiftKey)
       else return

@@ -122,4 +122,41 @@ describe.skipIf(skipReason !== null)('zooming the canvas out and in', () => {
     await page.mouse.up()
     await page.waitForSelector(`[data-link-id^="${added}:"]`, { timeout: 5000 })
   })
+
+  it('deletes the selection with Delete, at reading zoom and zoomed out, one undo step each', async () => {
+    const { page } = editor
+    await press('zoomin', 'near')
+    const names = await nodes()
+    const guest = names.find((n) => !n.startsWith('ovs') && !n.startsWith('br'))!
+    const links = () => page.locator('[data-link-label]').count()
+    const linksBefore = await links()
+    // A link: clicked on its label, gone with Delete.
+    const label = page.locator('[data-link-label]').first()
+    const linkId = (await label.getAttribute('data-link-label'))!
+    await label.click()
+    await page.keyboard.press('Delete')
+    await expect.poll(links).toBe(linksBefore - 1)
+    expect(await page.locator(`[data-link-label="${linkId}"]`).count()).toBe(0)
+    await page.keyboard.press('Control+z')
+    await expect.poll(links).toBe(linksBefore)
+    // A node and its links.
+    await page.locator(`[data-node-id="${guest}"]`).click()
+    await page.keyboard.press('Delete')
+    await expect.poll(nodes).toEqual(names.filter((n) => n !== guest))
+    await page.keyboard.press('Control+z')
+    await expect.poll(async () => (await nodes()).length).toBe(names.length)
+    // Zoomed out: pressed on the overview, deleted the same way.
+    const before = await canvasBox(guest)
+    await press('zoomout', 'far')
+    const at = await onScreen(centre(before))
+    await page.mouse.click(at.x, at.y)
+    await page.keyboard.press('Delete')
+    await expect
+      .poll(() => page.locator('.overview').getAttribute('data-overview-nodes'))
+      .toBe(String(names.length - 1))
+    await page.keyboard.press('Control+z')
+    await expect
+      .poll(() => page.locator('.overview').getAttribute('data-overview-nodes'))
+      .toBe(String(names.length))
+  })
 })
