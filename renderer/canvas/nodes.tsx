@@ -25,9 +25,12 @@ const KIND_LABEL: Record<NodeKind, string> = {
   uplink: 'host NIC',
 }
 
-function LabNodeView({ data, selected }: NodeProps & { data: LabNodeData }) {
-  // Read here, not passed in: hovering re-renders the nodes that light up, not the canvas.
+function LabNodeView({ data }: NodeProps & { data: LabNodeData }) {
+  // Read here, not passed in: hovering or selecting re-renders the nodes it changes, not the canvas.
+  // (The selection is the editor's, in the ui store: React Flow's `selected` is never set, as the
+  // canvas does not keep React Flow's own selection.)
   const lit = useUi((s) => s.hoverDomains.some((id) => data.domains.includes(id)))
+  const selected = useUi((s) => s.selectedNodes.includes(data.name))
   return (
     <div
       className={`lab-node lab-node-${data.kind}${selected ? ' selected' : ''}${lit ? ' lit' : ''}`}

@@ -139,8 +139,9 @@ describe.skipIf(skipReason !== null)('zooming the canvas out and in', () => {
     expect(await page.locator(`[data-link-label="${linkId}"]`).count()).toBe(0)
     await page.keyboard.press('Control+z')
     await expect.poll(links).toBe(linksBefore)
-    // A node and its links.
+    // A node and its links; selected, it is drawn so (the editor's selection, not React Flow's).
     await page.locator(`[data-node-id="${guest}"]`).click()
+    expect(await page.locator(`[data-node-id="${guest}"]`).getAttribute('class')).toMatch(/\bselected\b/)
     await page.keyboard.press('Delete')
     await expect.poll(nodes).toEqual(names.filter((n) => n !== guest))
     await page.keyboard.press('Control+z')
