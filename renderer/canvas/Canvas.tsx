@@ -223,10 +223,13 @@ export function Canvas() {
       [labNodes, domainsOf, problemsOf],
     ),
   )
+  // React Flow is told which nodes are selected (the editor's selection): dragging one of them
+  // moves them all, as the overview's drag does.
+  const selectedNodes = useUi((s) => s.selectedNodes)
   const nodes = usePlaced(
     nodeData,
-    (data) => boxes.get(data.name)!,
-    (data, box): Node<LabNodeData> => ({
+    (data) => ({ box: boxes.get(data.name)!, selected: selectedNodes.includes(data.name) }),
+    (data, { box, selected }): Node<LabNodeData> => ({
       id: data.name,
       type: 'lab',
       position: { x: box.x, y: box.y },
@@ -236,9 +239,15 @@ export function Canvas() {
       // when the node object changes, instead of measuring the node again (every drag frame).
       measured: { width: box.width, height: box.height },
       style: placedAt(box),
+      selected,
       data,
     }),
-    (a, b) => a.x === b.x && a.y === b.y && a.width === b.width && a.height === b.height,
+    (a, b) =>
+      a.selected === b.selected &&
+      a.box.x === b.box.x &&
+      a.box.y === b.box.y &&
+      a.box.width === b.box.width &&
+      a.box.height === b.box.height,
   )
 
   // What a link shows, apart from where (keyed by the editor's link key: an ifname edit renames the

@@ -160,4 +160,29 @@ describe.skipIf(skipReason !== null)('zooming the canvas out and in', () => {
       .poll(() => page.locator('.overview').getAttribute('data-overview-nodes'))
       .toBe(String(names.length))
   })
+
+  it('drags the selected nodes together, in one undo step', async () => {
+    const { page } = editor
+    await press('zoomin', 'near')
+    const [a, b] = (await nodes()).filter((n) => !n.startsWith('ovs') && !n.startsWith('br'))
+    const before = [await canvasBox(a!), await canvasBox(b!)]
+    await page.locator(`[data-node-id="${a}"]`).click()
+    await page.keyboard.down('Shift')
+    await page.locator(`[data-node-id="${b}"]`).click()
+    await page.keyboard.up('Shift')
+    const at = (await page.locator(`[data-node-id="${b}"]`).boundingBox())!
+    await page.mouse.move(at.x + 20, at.y + 20)
+    await page.mouse.down()
+    await page.mouse.move(at.x + 20, at.y + 100, { steps: 6 })
+    await page.mouse.up()
+    const after = [await canvasBox(a!), await canvasBox(b!)]
+    // Both moved down by the same amount, neither sideways.
+    expect(after[0]!.y - before[0]!.y).toBeGreaterThan(20)
+    expect(after[1]!.y - before[1]!.y).toBeCloseTo(after[0]!.y - before[0]!.y, 0)
+    expect(after.map((n) => n.x)).toEqual(before.map((n) => n.x))
+    await page.keyboard.press('Control+z')
+    await expect
+      .poll(async () => [(await canvasBox(a!)).y, (await canvasBox(b!)).y])
+      .toEqual(before.map((n) => n.y))
+  })
 })
