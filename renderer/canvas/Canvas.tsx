@@ -208,6 +208,9 @@ export function Canvas() {
     )
   }, [showDomains, domains, domainsOf, boxes, labNodes, dragged, movedIndex])
 
+  // The editor's selection (the ui store's; React Flow's own is not kept).
+  const selectedNodes = useUi((s) => s.selectedNodes)
+  const selected = useMemo(() => new Set(selectedNodes), [selectedNodes])
   // What a node shows, apart from where: kept as it was for nodes an edit did not touch.
   const nodeData: (LabNodeData & { id: string })[] = useStable(
     useMemo(
@@ -219,17 +222,15 @@ export function Canvas() {
           detail: nodeDetail(node),
           domains: [...(domainsOf.get(name) ?? [])],
           problems: problemsOf.get(`node:${name}`) ?? [],
+          selected: selected.has(name),
         })),
-      [labNodes, domainsOf, problemsOf],
+      [labNodes, domainsOf, problemsOf, selected],
     ),
   )
-  // React Flow is told which nodes are selected (the editor's selection): dragging one of them
-  // moves them all, as the overview's drag does.
-  const selectedNodes = useUi((s) => s.selectedNodes)
   const nodes = usePlaced(
     nodeData,
-    (data) => ({ box: boxes.get(data.name)!, selected: selectedNodes.includes(data.name) }),
-    (data, { box, selected }): Node<LabNodeData> => ({
+    (data) => boxes.get(data.name)!,
+    (data, box): Node<LabNodeData> => ({
       id: data.name,
       type: 'lab',
       position: { x: box.x, y: box.y },
@@ -239,15 +240,11 @@ export function Canvas() {
       // when the node object changes, instead of measuring the node again (every drag frame).
       measured: { width: box.width, height: box.height },
       style: placedAt(box),
-      selected,
+      // React Flow is told which nodes are selected: dragging one of them moves them all.
+      selected: data.selected,
       data,
     }),
-    (a, b) =>
-      a.selected === b.selected &&
-      a.box.x === b.box.x &&
-      a.box.y === b.box.y &&
-      a.box.width === b.box.width &&
-      a.box.height === b.box.height,
+    (a, b) => a.x === b.x && a.y === b.y && a.width === b.width && a.height === b.height,
   )
 
   // What a link shows, apart from where (keyed by the editor's link key: an ifname edit renames the

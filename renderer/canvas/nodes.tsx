@@ -15,6 +15,8 @@ export type LabNodeData = {
   /** Ids of the broadcast domains the node is in. */
   domains: readonly string[]
   problems: readonly string[]
+  /** In the editor's selection (the ui store's). */
+  selected: boolean
 }
 
 const KIND_LABEL: Record<NodeKind, string> = {
@@ -26,11 +28,9 @@ const KIND_LABEL: Record<NodeKind, string> = {
 }
 
 function LabNodeView({ data }: NodeProps & { data: LabNodeData }) {
-  // Read here, not passed in: hovering or selecting re-renders the nodes it changes, not the canvas.
-  // (The selection is the editor's, in the ui store: React Flow's `selected` is never set, as the
-  // canvas does not keep React Flow's own selection.)
+  // Read here, not passed in: hovering re-renders the nodes that light up, not the canvas.
   const lit = useUi((s) => s.hoverDomains.some((id) => data.domains.includes(id)))
-  const selected = useUi((s) => s.selectedNodes.includes(data.name))
+  const { selected } = data
   return (
     <div
       className={`lab-node lab-node-${data.kind}${selected ? ' selected' : ''}${lit ? ' lit' : ''}`}
