@@ -246,12 +246,17 @@ describe.skipIf(skipReason !== null)('a lab opened on the canvas', () => {
       await page.waitForSelector(`[data-node-id="ns${i}"]`)
     }
     const canvas = (await pane.boundingBox())!
-    await expect
-      .poll(async () => outside(await rects(page, '[data-node-id]', 'data-node-id'), canvas))
-      .toEqual([])
-    const nodes = await rects(page, '[data-node-id]', 'data-node-id')
-    expect(nodes).toHaveLength(4)
-    expect(pairsOverlapping(nodes, nodes)).toEqual([])
+    // All `count` nodes in the canvas (once any fit has run), none on another.
+    const inViewApart = async (count: number) => {
+      await expect
+        .poll(async () => outside(await rects(page, '[data-node-id]', 'data-node-id'), canvas))
+        .toEqual([])
+      const drawn = await rects(page, '[data-node-id]', 'data-node-id')
+      expect(drawn).toHaveLength(count)
+      expect(pairsOverlapping(drawn, drawn)).toEqual([])
+      return drawn
+    }
+    const nodes = await inViewApart(4)
     // The one dropped on the bridge is still near where it was dropped.
     const bridge = nodes.find((n) => n.id === 'ovs0')!
     const first = nodes.find((n) => n.id === 'ns0')!
@@ -265,12 +270,7 @@ describe.skipIf(skipReason !== null)('a lab opened on the canvas', () => {
     await page.keyboard.press('Control+c')
     await page.keyboard.press('Control+v')
     await page.waitForSelector('[data-node-id="ovs1"]')
-    await expect
-      .poll(async () => outside(await rects(page, '[data-node-id]', 'data-node-id'), canvas))
-      .toEqual([])
-    const pasted = await rects(page, '[data-node-id]', 'data-node-id')
-    expect(pasted).toHaveLength(6)
-    expect(pairsOverlapping(pasted, pasted)).toEqual([])
+    await inViewApart(6)
     await page.screenshot({ path: join(shots, 'drawn-pasted.png') })
   })
 })

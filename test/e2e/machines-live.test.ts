@@ -3,38 +3,22 @@
 // both machines live (each machine's frame says reachable, every link is drawn up), m2 cut off is
 // drawn unreachable with its links missing and comes back, and Destroy leaves both machines as they
 // were. The rig's names are fixed: the file holds the rig (holdRig) throughout.
-import { type ChildProcess, spawn } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createInterface } from 'node:readline'
 import { execa } from 'execa'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { missingLabHost, testPrefix } from '../integration/support/lab-host.ts'
 import { holdRig, onMachine, rig } from '../integration/support/rig.ts'
 import { launchChromium } from '../support/chromium.ts'
+import { serveFile } from '../support/serve-file.ts'
 
 const skipReason = await missingLabHost(['iproute2', 'ovs', 'sshd', 'chromium'])
 const ROOT = join(import.meta.dirname, '..', '..')
 const shots = join(ROOT, 'test-results', 'e2e')
 const PATCHBAY = join(ROOT, 'bin', 'patchbay.js')
-
-/** Starts `patchbay serve FILE` as a user does and answers the URL it prints. */
-async function serveFile(file: string): Promise<{ process: ChildProcess; url: string }> {
-  const child = spawn('node', [PATCHBAY, 'serve', file], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
-  let stderr = ''
-  child.stderr?.on('data', (d) => {
-    stderr += String(d)
-  })
-  const url = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).once('line', resolve)
-    child.once('exit', (code) =>
-      reject(new Error(`patchbay serve ended (${code}) before serving: ${stderr}`)),
-    )
-  })
-  return { process: child, url }
-}
 
 /** What a lab leaves on a machine: namespaces, OVS bridges, VXLAN devices. */
 async function labParts(i: number): Promise<string[]> {

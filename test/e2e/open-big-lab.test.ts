@@ -4,46 +4,25 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createEngine } from '../../electron/core/create-engine.ts'
-import { engineService } from '../../electron/core/service.ts'
-import { type RunningServer, serve } from '../../electron/serve/server.ts'
+import { afterAll, describe, expect, it } from 'vitest'
 import { saveLab } from '../../shared/lab/save.ts'
 import { bigLab } from '../bench/labs.ts'
 import { missingLabHost } from '../integration/support/lab-host.ts'
-import { launchChromium } from '../support/chromium.ts'
+import { editorPage } from '../support/editor-page.ts'
 
 const skipReason = await missingLabHost(['chromium'])
-const rendererDir = join(import.meta.dirname, '..', '..', 'dist', 'renderer')
 
 describe.skipIf(skipReason !== null)('a 200-node lab opened without positions', () => {
-  let server: RunningServer
-  let browser: Browser
-  let page: Page
-  let dir: string
-
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'patchbay-open-big-'))
-    server = await serve({
-      service: engineService(createEngine({ stateDir: join(dir, 'state') })),
-      staticDir: rendererDir,
-    })
-    browser = await launchChromium()
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } })
-    await page.goto(server.url)
-    await page.waitForSelector('.canvas[data-settled="true"] [data-node-id]')
-  })
-
-  afterAll(async () => {
-    await browser?.close()
-    await server?.close()
-    if (dir) rmSync(dir, { recursive: true, force: true })
-  })
+  const editor = editorPage({ stateDir: `/tmp/patchbay-test-state/openbig${process.pid}` })
+  let dir: string | undefined
+  afterAll(() => dir && rmSync(dir, { recursive: true, force: true }))
 
   it('is laid out in the worker and drawn once, every node where the layout put it', async () => {
+    const { page } = editor
+    await page.waitForSelector('.canvas[data-settled="true"] [data-node-id]')
     const lab = bigLab(20, 180, 'open-big')
     delete lab.layout
+    dir = mkdtempSync(join(tmpdir(), 'patchbay-open-big-'))
     const file = join(dir, 'open-200.yaml')
     writeFileSync(file, saveLab(lab))
     // Where each node was first drawn on the canvas (its wrapper's left and top, in lab coordinates).

@@ -2,41 +2,22 @@
 // the page in Chromium opens that file laid out readably (judged from the rectangles Chromium drew:
 // every node in view, nothing on a node or a label, each domain's halo in its VLAN's colour), a link
 // painted into another VLAN, Ctrl+S, and the file on disk has the new VLAN and still its comments.
-import { type ChildProcess, spawn } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
-import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { missingLabHost } from '../integration/support/lab-host.ts'
 import { launchChromium } from '../support/chromium.ts'
 import { outside, pairsOverlapping, rects } from '../support/dom-rects.ts'
+import { serveFile } from '../support/serve-file.ts'
 
 const skipReason = await missingLabHost(['chromium'])
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
 const example = join(root, 'examples', 'three-hosts.yaml')
 const shots = join(root, 'test-results', 'e2e')
-
-/** Starts `patchbay serve FILE` as a user does and answers the URL it prints. */
-async function serveFile(file: string): Promise<{ process: ChildProcess; url: string }> {
-  const child = spawn('node', [join(root, 'bin', 'patchbay.js'), 'serve', file], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let stderr = ''
-  child.stderr?.on('data', (d) => {
-    stderr += String(d)
-  })
-  const url = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).once('line', resolve)
-    child.once('exit', (code) =>
-      reject(new Error(`patchbay serve ended (${code}) before serving: ${stderr}`)),
-    )
-  })
-  return { process: child, url }
-}
 
 describe.skipIf(skipReason !== null)('patchbay serve three-hosts.yaml: open, read, paint, save', () => {
   // A copy: Ctrl+S writes the file, and the example in the repository must stay as it is.
