@@ -54,7 +54,7 @@ import {
   type OverviewNode,
   useOverviewPointer,
 } from './overview.tsx'
-import { useLinkPlacement } from './placement.ts'
+import { placedAt, useLinkPlacement } from './placement.ts'
 import { usePlaced, useStable } from './stable.ts'
 import { vlanColour } from './vlan-colour.ts'
 
@@ -549,10 +549,3 @@ const FitIcon = () => (
     />
   </svg>
 )
-
-/**
- * Where a node's wrapper goes: at its left and top, not at React Flow's translate() (the style given
- * comes after React Flow's own). Each transform was a paint chunk of its own, which Chromium
- * layerized again on every frame that changed anything: a drag frame's longest part of its work.
- */
-export const placedAt = (at: { x: number; y: number }) => ({ transform: 'none', left: at.x, top: at.y })

@@ -6,6 +6,7 @@ import { FRAME_PAD } from '../../shared/layout/auto-layout.ts'
 import type { Box } from '../../shared/layout/geometry.ts'
 import { useLive } from '../live/store.ts'
 import { KindIcon } from './icons.tsx'
+import { placedAt } from './placement.ts'
 
 export type HostFrameData = { name: string; width: number; height: number; machine?: string }
 
@@ -76,8 +77,7 @@ export function hostFrames(
       id: `host:${name}`,
       type: 'host',
       position: { x: x0, y: y0 },
-      // At its left and top, as the nodes are (Canvas.tsx placedAt).
-      style: { transform: 'none', left: x0, top: y0 },
+      style: placedAt({ x: x0, y: y0 }),
       data: { name, width: x1 - x0, height: y1 - y0, ...withMachine(machine(name)) },
       width: x1 - x0,
       height: y1 - y0,

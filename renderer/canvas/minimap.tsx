@@ -76,9 +76,7 @@ function LabMinimapView({
     if (!at) return
     const r = e.currentTarget.getBoundingClientRect()
     const point = { x: (e.clientX - r.left - at.x) / at.scale, y: (e.clientY - r.top - at.y) / at.scale }
-    const { zoom } = flow.getViewport()
-    const { width, height } = viewSize(e.currentTarget)
-    void flow.setViewport({ x: width / 2 - point.x * zoom, y: height / 2 - point.y * zoom, zoom })
+    void flow.setCenter(point.x, point.y, { zoom: flow.getViewport().zoom })
   }
   if (!at) return null
   return (
@@ -128,12 +126,6 @@ function clampOutline(o: Outline): Outline {
     width: Math.max(4, Math.min(SIZE.width, o.left + o.width) - left),
     height: Math.max(4, Math.min(SIZE.height, o.top + o.height) - top),
   }
-}
-
-/** The canvas's size: the React Flow root the map sits in. */
-function viewSize(map: Element): { width: number; height: number } {
-  const root = map.closest('.react-flow')
-  return { width: root?.clientWidth ?? 0, height: root?.clientHeight ?? 0 }
 }
 
 export const LabMinimap = memo(LabMinimapView)

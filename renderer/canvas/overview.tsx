@@ -254,7 +254,6 @@ function OverviewView({ scene }: { scene: OverviewScene }) {
       ref={ref}
       className="overview"
       data-overview-nodes={scene.nodes.length}
-      data-overview-links={scene.links.filter((l) => l.geometry).length}
       width={Math.round((width + 2 * MARGIN) * ratio)}
       height={Math.round((height + 2 * MARGIN) * ratio)}
       style={{ width: width + 2 * MARGIN, height: height + 2 * MARGIN, left: -MARGIN, top: -MARGIN }}

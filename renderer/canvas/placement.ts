@@ -1,5 +1,6 @@
-// Where the canvas's links and their labels go (geometry.ts linkGeometry), worked out as little as
-// a gesture needs. At rest every link is placed, labels clear of each other and of the nodes.
+// Where things sit on the canvas: its links and their labels (geometry.ts linkGeometry), worked
+// out as little as a gesture needs, and node wrappers (placedAt, at the end). At rest every link
+// is placed, labels clear of each other and of the nodes.
 // During a drag only the links of the moved nodes are placed again, against the boxes at rest with
 // the moved ones where they are now (MovedGrid: the grid of every box is made once per drag, not
 // once per frame); the others keep where they were when the drag began. Right after a drop the
@@ -100,3 +101,11 @@ export function useLinkPlacement(
   }, [])
   return { geometry, movedIndex, dropped }
 }
+
+/**
+ * Where a node's or host frame's wrapper goes: at its left and top, not at React Flow's
+ * translate() (the style given comes after React Flow's own). Each transform was a paint chunk of
+ * its own, which Chromium layerized again on every frame that changed anything: a drag frame's
+ * longest part of its work.
+ */
+export const placedAt = (at: { x: number; y: number }) => ({ transform: 'none', left: at.x, top: at.y })
