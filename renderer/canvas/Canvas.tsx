@@ -293,14 +293,19 @@ export function Canvas() {
   // undo step however far it went.
   const draggedRef = useRef(dragged)
   draggedRef.current = dragged
-  // The end of a drag: the document gets the nodes where they were dropped, in one undo step.
+  // The end of a drag (React Flow's or the overview's): the document gets the nodes where they were
+  // dropped, in one undo step.
   const drop = useCallback(
     (at: Readonly<Record<string, { x: number; y: number }>>) => {
-      const next = moveNodes(useDocument.getState().lab, at)
-      dropped(next)
-      change(() => next, 'drag')
+      setDragged(null)
+      if (Object.keys(at).length > 0) {
+        const next = moveNodes(useDocument.getState().lab, at)
+        dropped(next)
+        change(() => next, 'drag')
+      }
+      endGesture()
     },
-    [change, dropped],
+    [change, dropped, endGesture],
   )
   const onNodesChange = useCallback(
     (changes: NodeChange[]) => {
@@ -315,12 +320,9 @@ export function Canvas() {
         if (Object.keys(moved).length > 0) setDragged((d) => ({ ...d, ...moved }))
         return
       }
-      const final = { ...draggedRef.current, ...moved }
-      setDragged(null)
-      if (Object.keys(final).length > 0) drop(final)
-      endGesture()
+      drop({ ...draggedRef.current, ...moved })
     },
-    [drop, endGesture],
+    [drop],
   )
 
   const onDrop = useCallback(
@@ -464,11 +466,7 @@ export function Canvas() {
   const overviewHandlers = useRef<OverviewHandlers>(null!)
   overviewHandlers.current = {
     drag: (moved) => setDragged((d) => ({ ...d, ...moved })),
-    dragEnd: (moved) => {
-      setDragged(null)
-      drop(moved)
-      endGesture()
-    },
+    dragEnd: drop,
     ...nodeActions,
   }
   useOverviewPointer(far, overviewNodesRef, overviewHandlers)
